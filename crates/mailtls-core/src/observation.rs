@@ -90,6 +90,9 @@ pub struct EndpointObservation {
     pub dialogue: Option<DialogueObservation>,
     /// Facts of the full TLS handshake.
     pub tls: Option<TlsHandshake>,
+    /// Why the full TLS handshake failed, when it was tried and did not complete
+    /// (an alert from the server, no version or cipher suite in common).
+    pub tls_failure: Option<String>,
 }
 
 /// How a probe ended.
@@ -198,6 +201,8 @@ pub struct TlsHandshake {
     pub group: Option<String>,
     /// Negotiated ALPN protocol.
     pub alpn: Option<String>,
+    /// Whether the server stapled an OCSP response.
+    pub ocsp_stapled: bool,
     /// The certificate chain as the server sent it, leaf first.
     pub certificates: Vec<CertificateObservation>,
     /// Whether the chain validates for the SNI name against the trust anchors used.

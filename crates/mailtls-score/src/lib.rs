@@ -1,4 +1,7 @@
 //! Judgement for mailtls: rules that turn observations into findings, findings
-//! into grades, and renderers for text, Markdown, HTML and JSON.
+//! into grades, and the renderers that the CLI and the web service share.
 //!
-//! It is empty so far; the workspace layout reserves its place.
+//! So far it holds the text renderer of observations; rules and grades follow.
+#![cfg_attr(test, allow(clippy::unwrap_used, clippy::indexing_slicing, clippy::panic))]
+
+pub mod render;

@@ -1,0 +1,194 @@
+//! Probing one endpoint at one address: connect, speak the protocol up to TLS,
+//! complete the handshake, look again inside TLS.
+
+use std::net::SocketAddr;
+use std::time::Duration;
+
+use mailtls_core::transport::{BoxStream, Connector, LineLimits};
+use mailtls_core::{
+    Dialect, DialogueObservation, Direction, Endpoint, EndpointObservation, Host, ProbeOutcome, TlsMode,
+};
+use rustls::pki_types::ServerName;
+
+use crate::session::{Session, Stop, Transcript};
+use crate::tls::{self, TrustAnchors};
+use crate::{imap, pop3, sieve, smtp};
+
+/// How to probe.
+#[derive(Debug, Clone)]
+pub struct ProbeConfig {
+    /// The name sent in SMTP `EHLO` / LMTP `LHLO`.
+    pub ehlo_name: String,
+    /// Longest wait for a TCP connection.
+    pub connect_timeout: Duration,
+    /// Longest wait for a TLS handshake.
+    pub tls_timeout: Duration,
+    /// Bounds of each text-protocol phase.
+    pub limits: LineLimits,
+    /// What certificate chains must lead to.
+    pub trust: TrustAnchors,
+}
+
+impl Default for ProbeConfig {
+    fn default() -> Self {
+        Self {
+            // RFC 2606 reserves .invalid: the name says plainly that it is not a mail host.
+            ehlo_name: "mailtls.invalid".into(),
+            connect_timeout: Duration::from_secs(10),
+            tls_timeout: Duration::from_secs(15),
+            limits: LineLimits::default(),
+            trust: TrustAnchors::mozilla(),
+        }
+    }
+}
+
+/// Probes `endpoint` at `address`, using one connection. Never fails: whatever
+/// happens is in the returned observation, including mailtls's own errors.
+pub async fn probe_endpoint(
+    connector: &dyn Connector,
+    config: &ProbeConfig,
+    endpoint: &Endpoint,
+    address: SocketAddr,
+) -> EndpointObservation {
+    let server_name = match &endpoint.host {
+        Host::Domain(domain) => ServerName::try_from(domain.as_str().to_owned()).ok(),
+        Host::Ip(ip) => Some(ServerName::IpAddress((*ip).into())),
+    };
+    let mut observation = EndpointObservation {
+        endpoint: endpoint.clone(),
+        address,
+        sni: endpoint.host.sni().map(|domain| domain.as_str().to_owned()),
+        connections: 0,
+        outcome: ProbeOutcome::Completed,
+        dialogue: None,
+        tls: None,
+        tls_failure: None,
+    };
+    let Some(server_name) = server_name else {
+        observation.outcome =
+            ProbeOutcome::Error { message: format!("{} cannot be used as a TLS server name", endpoint.host) };
+        return observation;
+    };
+    let stream = match connector.connect(address, config.connect_timeout).await {
+        Ok(stream) => stream,
+        Err(error) => {
+            observation.outcome = ProbeOutcome::Error { message: error.to_string() };
+            return observation;
+        }
+    };
+    observation.connections = 1;
+    let mut transcript = Transcript::default();
+    let mut dialogue = DialogueObservation::default();
+    let result = run(stream, config, endpoint, server_name, &mut observation, &mut dialogue, &mut transcript).await;
+    if let Err(stop) = result {
+        observation.outcome = stop.into_outcome();
+    }
+    if endpoint.protocol.dialect() != Dialect::Http {
+        dialogue.transcript = transcript.into_lines();
+        observation.dialogue = Some(dialogue);
+    }
+    observation
+}
+
+async fn run(
+    stream: BoxStream,
+    config: &ProbeConfig,
+    endpoint: &Endpoint,
+    server_name: ServerName<'static>,
+    observation: &mut EndpointObservation,
+    dialogue: &mut DialogueObservation,
+    transcript: &mut Transcript,
+) -> Result<(), Stop> {
+    let dialect = endpoint.protocol.dialect();
+    let alpn: &[&[u8]] = if dialect == Dialect::Http { &[b"http/1.1"] } else { &[] };
+    let stream = match endpoint.tls_mode() {
+        TlsMode::Implicit => stream,
+        TlsMode::Starttls => {
+            let mut session = Session::new(stream, config.limits, transcript, false);
+            let ready = match dialect {
+                Dialect::Smtp => smtp::before_tls(&mut session, dialogue, "EHLO", &config.ehlo_name).await?,
+                Dialect::Lmtp => smtp::before_tls(&mut session, dialogue, "LHLO", &config.ehlo_name).await?,
+                Dialect::Imap => imap::before_tls(&mut session, dialogue).await?,
+                Dialect::Pop3 => pop3::before_tls(&mut session, dialogue).await?,
+                Dialect::Sieve => sieve::before_tls(&mut session, dialogue).await?,
+                Dialect::Http => true,
+            };
+            let (stream, unasked) = session.finish();
+            if !unasked.is_empty() {
+                // Plaintext after the "go ahead" reply would be read as if it came
+                // inside TLS by a careless client: evidence of response injection.
+                transcript.record(
+                    Direction::Received,
+                    false,
+                    &format!(
+                        "[{} bytes after the STARTTLS reply, before the handshake: {:?}]",
+                        unasked.len(),
+                        String::from_utf8_lossy(unasked.get(..80).unwrap_or(&unasked))
+                    ),
+                );
+            }
+            if !ready {
+                return Ok(());
+            }
+            stream
+        }
+    };
+    let (stream, facts) = match tls::handshake(stream, server_name, &config.trust, alpn, config.tls_timeout).await {
+        Ok(done) => done,
+        Err(reason) => {
+            observation.tls_failure = Some(reason);
+            return Ok(());
+        }
+    };
+    observation.tls = Some(facts);
+    let implicit = endpoint.tls_mode() == TlsMode::Implicit;
+    let mut session = Session::new(stream, config.limits, transcript, true);
+    match dialect {
+        Dialect::Smtp => smtp::after_tls(&mut session, dialogue, "EHLO", &config.ehlo_name, implicit).await,
+        Dialect::Lmtp => smtp::after_tls(&mut session, dialogue, "LHLO", &config.ehlo_name, implicit).await,
+        Dialect::Imap => imap::after_tls(&mut session, dialogue, implicit).await,
+        Dialect::Pop3 => pop3::after_tls(&mut session, dialogue, implicit).await,
+        Dialect::Sieve => sieve::after_tls(&mut session, dialogue).await,
+        Dialect::Http => Ok(()),
+    }
+}
+
+/// Probes several endpoints concurrently and returns their observations in the
+/// order given. Each target costs one connection.
+pub async fn probe_endpoints(
+    connector: std::sync::Arc<dyn Connector>,
+    config: std::sync::Arc<ProbeConfig>,
+    targets: Vec<(Endpoint, SocketAddr)>,
+) -> Vec<EndpointObservation> {
+    let mut tasks = tokio::task::JoinSet::new();
+    for (index, (endpoint, address)) in targets.iter().cloned().enumerate() {
+        let connector = std::sync::Arc::clone(&connector);
+        let config = std::sync::Arc::clone(&config);
+        tasks.spawn(async move { (index, probe_endpoint(connector.as_ref(), &config, &endpoint, address).await) });
+    }
+    let mut results: Vec<Option<EndpointObservation>> = vec![None; targets.len()];
+    while let Some(joined) = tasks.join_next().await {
+        if let Ok((index, observation)) = joined
+            && let Some(slot) = results.get_mut(index)
+        {
+            *slot = Some(observation);
+        }
+    }
+    // A task that panicked leaves its slot empty; report it rather than lose the endpoint.
+    targets
+        .into_iter()
+        .zip(results)
+        .map(|((endpoint, address), result)| {
+            result.unwrap_or_else(|| EndpointObservation {
+                sni: endpoint.host.sni().map(|domain| domain.as_str().to_owned()),
+                endpoint,
+                address,
+                connections: 0,
+                outcome: ProbeOutcome::Error { message: "the probe task failed".into() },
+                dialogue: None,
+                tls: None,
+                tls_failure: None,
+            })
+        })
+        .collect()
+}
