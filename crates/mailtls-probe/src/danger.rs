@@ -36,11 +36,19 @@ pub struct ObservingVerifier {
 
 impl ObservingVerifier {
     /// A verifier that judges against `anchors` with the algorithms of `provider`.
-    pub fn new(anchors: &TrustAnchors, provider: Arc<CryptoProvider>) -> Result<Arc<Self>, TrustAnchorsError> {
+    pub fn new(
+        anchors: &TrustAnchors,
+        provider: Arc<CryptoProvider>,
+    ) -> Result<Arc<Self>, TrustAnchorsError> {
         let inner = WebPkiServerVerifier::builder_with_provider(anchors.root_store(), provider)
             .build()
-            .map_err(|error| TrustAnchorsError::Verifier { message: error.to_string() })?;
-        Ok(Arc::new(Self { inner, seen: Mutex::new(None) }))
+            .map_err(|error| TrustAnchorsError::Verifier {
+                message: error.to_string(),
+            })?;
+        Ok(Arc::new(Self {
+            inner,
+            seen: Mutex::new(None),
+        }))
     }
 
     /// What the last handshake showed, if the server got as far as its certificate.
@@ -58,13 +66,21 @@ impl ServerCertVerifier for ObservingVerifier {
         ocsp_response: &[u8],
         now: UnixTime,
     ) -> Result<ServerCertVerified, rustls::Error> {
-        let verdict = match self.inner.verify_server_cert(end_entity, intermediates, server_name, ocsp_response, now)
-        {
-            Ok(_) => TrustVerdict::Trusted,
-            Err(error) => TrustVerdict::Untrusted { reason: error.to_string() },
-        };
+        let verdict =
+            match self
+                .inner
+                .verify_server_cert(end_entity, intermediates, server_name, ocsp_response, now)
+            {
+                Ok(_) => TrustVerdict::Trusted,
+                Err(error) => TrustVerdict::Untrusted {
+                    reason: error.to_string(),
+                },
+            };
         if let Ok(mut seen) = self.seen.lock() {
-            *seen = Some(Seen { verdict, ocsp_stapled: !ocsp_response.is_empty() });
+            *seen = Some(Seen {
+                verdict,
+                ocsp_stapled: !ocsp_response.is_empty(),
+            });
         }
         Ok(ServerCertVerified::assertion())
     }

@@ -65,21 +65,33 @@ pub async fn probe_endpoint(
         tls_failure: None,
     };
     let Some(server_name) = server_name else {
-        observation.outcome =
-            ProbeOutcome::Error { message: format!("{} cannot be used as a TLS server name", endpoint.host) };
+        observation.outcome = ProbeOutcome::Error {
+            message: format!("{} cannot be used as a TLS server name", endpoint.host),
+        };
         return observation;
     };
     let stream = match connector.connect(address, config.connect_timeout).await {
         Ok(stream) => stream,
         Err(error) => {
-            observation.outcome = ProbeOutcome::Error { message: error.to_string() };
+            observation.outcome = ProbeOutcome::Error {
+                message: error.to_string(),
+            };
             return observation;
         }
     };
     observation.connections = 1;
     let mut transcript = Transcript::default();
     let mut dialogue = DialogueObservation::default();
-    let result = run(stream, config, endpoint, server_name, &mut observation, &mut dialogue, &mut transcript).await;
+    let result = run(
+        stream,
+        config,
+        endpoint,
+        server_name,
+        &mut observation,
+        &mut dialogue,
+        &mut transcript,
+    )
+    .await;
     if let Err(stop) = result {
         observation.outcome = stop.into_outcome();
     }
@@ -100,7 +112,11 @@ async fn run(
     transcript: &mut Transcript,
 ) -> Result<(), Stop> {
     let dialect = endpoint.protocol.dialect();
-    let alpn: &[&[u8]] = if dialect == Dialect::Http { &[b"http/1.1"] } else { &[] };
+    let alpn: &[&[u8]] = if dialect == Dialect::Http {
+        &[b"http/1.1"]
+    } else {
+        &[]
+    };
     let stream = match endpoint.tls_mode() {
         TlsMode::Implicit => stream,
         TlsMode::Starttls => {
@@ -133,13 +149,14 @@ async fn run(
             stream
         }
     };
-    let (stream, facts) = match tls::handshake(stream, server_name, &config.trust, alpn, config.tls_timeout).await {
-        Ok(done) => done,
-        Err(reason) => {
-            observation.tls_failure = Some(reason);
-            return Ok(());
-        }
-    };
+    let (stream, facts) =
+        match tls::handshake(stream, server_name, &config.trust, alpn, config.tls_timeout).await {
+            Ok(done) => done,
+            Err(reason) => {
+                observation.tls_failure = Some(reason);
+                return Ok(());
+            }
+        };
     observation.tls = Some(facts);
     let implicit = endpoint.tls_mode() == TlsMode::Implicit;
     let mut session = Session::new(stream, config.limits, transcript, true);
@@ -164,7 +181,12 @@ pub async fn probe_endpoints(
     for (index, (endpoint, address)) in targets.iter().cloned().enumerate() {
         let connector = std::sync::Arc::clone(&connector);
         let config = std::sync::Arc::clone(&config);
-        tasks.spawn(async move { (index, probe_endpoint(connector.as_ref(), &config, &endpoint, address).await) });
+        tasks.spawn(async move {
+            (
+                index,
+                probe_endpoint(connector.as_ref(), &config, &endpoint, address).await,
+            )
+        });
     }
     let mut results: Vec<Option<EndpointObservation>> = vec![None; targets.len()];
     while let Some(joined) = tasks.join_next().await {
@@ -184,7 +206,9 @@ pub async fn probe_endpoints(
                 endpoint,
                 address,
                 connections: 0,
-                outcome: ProbeOutcome::Error { message: "the probe task failed".into() },
+                outcome: ProbeOutcome::Error {
+                    message: "the probe task failed".into(),
+                },
                 dialogue: None,
                 tls: None,
                 tls_failure: None,

@@ -44,14 +44,16 @@ fn capability_code(text: &str) -> Option<Vec<String>> {
     let inner = text.strip_prefix('[')?;
     let code = inner.get(..inner.find(']')?)?;
     let (name, atoms) = code.split_once(' ').unwrap_or((code, ""));
-    name.eq_ignore_ascii_case("CAPABILITY").then(|| atoms.split_whitespace().map(str::to_owned).collect())
+    name.eq_ignore_ascii_case("CAPABILITY")
+        .then(|| atoms.split_whitespace().map(str::to_owned).collect())
 }
 
 /// The atoms of an untagged `* CAPABILITY …` line.
 pub fn parse_capability_line(line: &str) -> Option<Vec<String>> {
     let rest = line.strip_prefix("* ")?;
     let (name, atoms) = rest.split_once(' ').unwrap_or((rest, ""));
-    name.eq_ignore_ascii_case("CAPABILITY").then(|| atoms.split_whitespace().map(str::to_owned).collect())
+    name.eq_ignore_ascii_case("CAPABILITY")
+        .then(|| atoms.split_whitespace().map(str::to_owned).collect())
 }
 
 /// Whether a capability list holds `atom` (case-insensitive).
@@ -80,11 +82,15 @@ async fn command(session: &mut Session<'_>, tag: &str, command: &str) -> Result<
 }
 
 fn tagged_ok(tag: &str, line: &str) -> bool {
-    line.get(tag.len() + 1..).is_some_and(|rest| rest.to_ascii_uppercase().starts_with("OK"))
+    line.get(tag.len() + 1..)
+        .is_some_and(|rest| rest.to_ascii_uppercase().starts_with("OK"))
 }
 
 /// Reads and records the greeting; returns capabilities announced in it.
-async fn greeting(session: &mut Session<'_>, dialogue: &mut DialogueObservation) -> Result<Option<Vec<String>>, Stop> {
+async fn greeting(
+    session: &mut Session<'_>,
+    dialogue: &mut DialogueObservation,
+) -> Result<Option<Vec<String>>, Stop> {
     let line = session.recv().await?;
     dialogue.greeting = vec![line.clone()];
     match parse_greeting(&line) {
@@ -97,7 +103,10 @@ async fn greeting(session: &mut Session<'_>, dialogue: &mut DialogueObservation)
 
 /// The plaintext phase: greeting, CAPABILITY (unless the greeting carried it),
 /// STARTTLS. Returns whether TLS may start now.
-pub(crate) async fn before_tls(session: &mut Session<'_>, dialogue: &mut DialogueObservation) -> Result<bool, Stop> {
+pub(crate) async fn before_tls(
+    session: &mut Session<'_>,
+    dialogue: &mut DialogueObservation,
+) -> Result<bool, Stop> {
     let announced = greeting(session, dialogue).await?;
     let capabilities = match announced {
         Some(capabilities) => capabilities,
@@ -143,7 +152,10 @@ mod tests {
         let (kind, capabilities) =
             parse_greeting("* OK [CAPABILITY IMAP4rev1 STARTTLS LOGINDISABLED] Dovecot ready.").unwrap();
         assert_eq!(kind, Greeting::Ok);
-        assert_eq!(capabilities.unwrap(), vec!["IMAP4rev1", "STARTTLS", "LOGINDISABLED"]);
+        assert_eq!(
+            capabilities.unwrap(),
+            vec!["IMAP4rev1", "STARTTLS", "LOGINDISABLED"]
+        );
     }
 
     #[test]
@@ -157,7 +169,10 @@ mod tests {
         assert_eq!(parse_greeting("* PREAUTH ok").unwrap().0, Greeting::Preauth);
         assert_eq!(parse_greeting("* bye go away").unwrap().0, Greeting::Bye);
         assert_eq!(parse_greeting("+OK POP3 ready"), None);
-        assert_eq!(parse_greeting("* OK [CAPABILITY IMAP4rev1"), Some((Greeting::Ok, None)));
+        assert_eq!(
+            parse_greeting("* OK [CAPABILITY IMAP4rev1"),
+            Some((Greeting::Ok, None))
+        );
     }
 
     #[test]

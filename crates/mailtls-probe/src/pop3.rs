@@ -14,7 +14,8 @@ use crate::session::{Session, Stop};
 
 /// Whether a response line is positive.
 pub fn is_ok(line: &str) -> bool {
-    line.get(..3).is_some_and(|status| status.eq_ignore_ascii_case("+OK"))
+    line.get(..3)
+        .is_some_and(|status| status.eq_ignore_ascii_case("+OK"))
 }
 
 /// Undoes byte-stuffing of one multi-line response line; `None` for the terminating ".".
@@ -27,9 +28,11 @@ pub fn unstuff(line: &str) -> Option<&str> {
 
 /// Whether a CAPA list holds `name` (case-insensitive, arguments ignored).
 pub fn has_capability(capabilities: &[String], name: &str) -> bool {
-    capabilities
-        .iter()
-        .any(|line| line.split_whitespace().next().is_some_and(|word| word.eq_ignore_ascii_case(name)))
+    capabilities.iter().any(|line| {
+        line.split_whitespace()
+            .next()
+            .is_some_and(|word| word.eq_ignore_ascii_case(name))
+    })
 }
 
 async fn capa(session: &mut Session<'_>) -> Result<Vec<String>, Stop> {
@@ -54,7 +57,9 @@ async fn greeting(session: &mut Session<'_>, dialogue: &mut DialogueObservation)
     if is_ok(&line) {
         Ok(())
     } else {
-        Err(Stop::NotTested(format!("the server did not greet with +OK: {line}")))
+        Err(Stop::NotTested(format!(
+            "the server did not greet with +OK: {line}"
+        )))
     }
 }
 
@@ -65,7 +70,10 @@ async fn quit(session: &mut Session<'_>) {
 }
 
 /// The plaintext phase: greeting, CAPA, STLS. Returns whether TLS may start now.
-pub(crate) async fn before_tls(session: &mut Session<'_>, dialogue: &mut DialogueObservation) -> Result<bool, Stop> {
+pub(crate) async fn before_tls(
+    session: &mut Session<'_>,
+    dialogue: &mut DialogueObservation,
+) -> Result<bool, Stop> {
     greeting(session, dialogue).await?;
     dialogue.capabilities_before_tls = capa(session).await?;
     dialogue.starttls_offered = has_capability(&dialogue.capabilities_before_tls, "STLS");

@@ -47,7 +47,11 @@ pub(crate) struct Transcript {
 impl Transcript {
     pub(crate) fn record(&mut self, direction: Direction, in_tls: bool, text: &str) {
         if self.lines.len() < MAX_TRANSCRIPT_LINES {
-            self.lines.push(TranscriptLine { direction, in_tls, text: text.to_owned() });
+            self.lines.push(TranscriptLine {
+                direction,
+                in_tls,
+                text: text.to_owned(),
+            });
         } else {
             self.dropped += 1;
         }
@@ -73,8 +77,17 @@ pub(crate) struct Session<'t> {
 }
 
 impl<'t> Session<'t> {
-    pub(crate) fn new(stream: BoxStream, limits: LineLimits, transcript: &'t mut Transcript, in_tls: bool) -> Self {
-        Self { reader: LineReader::new(stream, limits), transcript, in_tls }
+    pub(crate) fn new(
+        stream: BoxStream,
+        limits: LineLimits,
+        transcript: &'t mut Transcript,
+        in_tls: bool,
+    ) -> Self {
+        Self {
+            reader: LineReader::new(stream, limits),
+            transcript,
+            in_tls,
+        }
     }
 
     /// Reads one line; non-UTF-8 bytes are replaced, as evidence must be text.

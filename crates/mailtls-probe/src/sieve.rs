@@ -15,7 +15,9 @@ use crate::session::{Session, Stop};
 /// The response word that ends a capability list, if `line` is one.
 pub fn response_word(line: &str) -> Option<&'static str> {
     let word = line.split_whitespace().next()?;
-    ["OK", "NO", "BYE"].into_iter().find(|w| w.eq_ignore_ascii_case(word))
+    ["OK", "NO", "BYE"]
+        .into_iter()
+        .find(|w| w.eq_ignore_ascii_case(word))
 }
 
 /// The capability name of a capability line (`"SASL" "PLAIN"` → `SASL`).
@@ -43,14 +45,24 @@ async fn logout(session: &mut Session<'_>) {
 }
 
 /// The plaintext phase: capability greeting, STARTTLS. Returns whether TLS may start now.
-pub(crate) async fn before_tls(session: &mut Session<'_>, dialogue: &mut DialogueObservation) -> Result<bool, Stop> {
+pub(crate) async fn before_tls(
+    session: &mut Session<'_>,
+    dialogue: &mut DialogueObservation,
+) -> Result<bool, Stop> {
     let (lines, response) = capabilities(session).await?;
-    dialogue.greeting = lines.iter().cloned().chain(std::iter::once(response.clone())).collect();
+    dialogue.greeting = lines
+        .iter()
+        .cloned()
+        .chain(std::iter::once(response.clone()))
+        .collect();
     if response_word(&response) != Some("OK") {
-        return Err(Stop::NotTested(format!("the server refused the session: {response}")));
+        return Err(Stop::NotTested(format!(
+            "the server refused the session: {response}"
+        )));
     }
-    dialogue.starttls_offered =
-        lines.iter().any(|line| capability_name(line).is_some_and(|name| name.eq_ignore_ascii_case("STARTTLS")));
+    dialogue.starttls_offered = lines
+        .iter()
+        .any(|line| capability_name(line).is_some_and(|name| name.eq_ignore_ascii_case("STARTTLS")));
     dialogue.capabilities_before_tls = lines;
     if !dialogue.starttls_offered {
         logout(session).await;
@@ -67,7 +79,10 @@ pub(crate) async fn before_tls(session: &mut Session<'_>, dialogue: &mut Dialogu
 }
 
 /// The phase inside TLS: the capabilities the server sends unasked, LOGOUT.
-pub(crate) async fn after_tls(session: &mut Session<'_>, dialogue: &mut DialogueObservation) -> Result<(), Stop> {
+pub(crate) async fn after_tls(
+    session: &mut Session<'_>,
+    dialogue: &mut DialogueObservation,
+) -> Result<(), Stop> {
     let (lines, _) = capabilities(session).await?;
     dialogue.capabilities_after_tls = lines;
     logout(session).await;

@@ -80,10 +80,14 @@ pub struct ReplyParser {
 impl ReplyParser {
     /// Adds one line; returns the reply when this line ends it.
     pub fn push_line(&mut self, line: &str) -> Result<Option<Reply>, ReplyError> {
-        let malformed = || ReplyError::Malformed { line: line.to_owned() };
+        let malformed = || ReplyError::Malformed {
+            line: line.to_owned(),
+        };
         let bytes = line.as_bytes();
         let digits = bytes.get(..3).ok_or_else(malformed)?;
-        if !digits.iter().all(u8::is_ascii_digit) || !digits.first().is_some_and(|d| (b'2'..=b'5').contains(d)) {
+        if !digits.iter().all(u8::is_ascii_digit)
+            || !digits.first().is_some_and(|d| (b'2'..=b'5').contains(d))
+        {
             return Err(malformed());
         }
         let code = digits.iter().fold(0u16, |acc, d| acc * 10 + u16::from(d - b'0'));
@@ -95,14 +99,21 @@ impl ReplyParser {
         };
         match self.code {
             Some(expected) if expected != code => {
-                return Err(ReplyError::CodeChanged { expected, found: code, line: line.to_owned() });
+                return Err(ReplyError::CodeChanged {
+                    expected,
+                    found: code,
+                    line: line.to_owned(),
+                });
             }
             _ => self.code = Some(code),
         }
         self.lines.push(text.to_owned());
         if last {
             self.code = None;
-            return Ok(Some(Reply { code, lines: std::mem::take(&mut self.lines) }));
+            return Ok(Some(Reply {
+                code,
+                lines: std::mem::take(&mut self.lines),
+            }));
         }
         Ok(None)
     }
@@ -110,14 +121,21 @@ impl ReplyParser {
 
 /// The EHLO keywords of a 250 reply: every line after the first, as sent.
 pub fn ehlo_capabilities(reply: &Reply) -> Vec<String> {
-    reply.lines.iter().skip(1).map(|line| line.trim().to_owned()).collect()
+    reply
+        .lines
+        .iter()
+        .skip(1)
+        .map(|line| line.trim().to_owned())
+        .collect()
 }
 
 /// Whether an EHLO keyword list contains `keyword` (case-insensitive, params ignored).
 pub fn has_keyword(capabilities: &[String], keyword: &str) -> bool {
-    capabilities
-        .iter()
-        .any(|line| line.split_whitespace().next().is_some_and(|k| k.eq_ignore_ascii_case(keyword)))
+    capabilities.iter().any(|line| {
+        line.split_whitespace()
+            .next()
+            .is_some_and(|k| k.eq_ignore_ascii_case(keyword))
+    })
 }
 
 /// Reads one complete reply.
@@ -128,7 +146,11 @@ pub(crate) async fn read_reply(session: &mut Session<'_>) -> Result<Reply, Stop>
         match parser.push_line(&line) {
             Ok(Some(reply)) => return Ok(reply),
             Ok(None) => {}
-            Err(error) => return Err(Stop::NotTested(format!("the server broke the SMTP reply syntax: {error}"))),
+            Err(error) => {
+                return Err(Stop::NotTested(format!(
+                    "the server broke the SMTP reply syntax: {error}"
+                )));
+            }
         }
     }
 }
@@ -153,14 +175,21 @@ pub(crate) async fn before_tls(
     ehlo_name: &str,
 ) -> Result<bool, Stop> {
     let greeting = read_reply(session).await?;
-    dialogue.greeting = greeting.lines.iter().map(|line| format!("{} {line}", greeting.code)).collect();
+    dialogue.greeting = greeting
+        .lines
+        .iter()
+        .map(|line| format!("{} {line}", greeting.code))
+        .collect();
     if greeting.code != 220 {
         return Err(refused_greeting(&greeting));
     }
     session.send(&format!("{hello} {ehlo_name}")).await?;
     let ehlo = read_reply(session).await?;
     if !ehlo.is_positive() {
-        return Err(Stop::NotTested(format!("the server refused {hello}: {}", ehlo.summary())));
+        return Err(Stop::NotTested(format!(
+            "the server refused {hello}: {}",
+            ehlo.summary()
+        )));
     }
     dialogue.capabilities_before_tls = ehlo_capabilities(&ehlo);
     dialogue.starttls_offered = has_keyword(&dialogue.capabilities_before_tls, "STARTTLS");
@@ -188,7 +217,11 @@ pub(crate) async fn after_tls(
 ) -> Result<(), Stop> {
     if expect_greeting {
         let greeting = read_reply(session).await?;
-        dialogue.greeting = greeting.lines.iter().map(|line| format!("{} {line}", greeting.code)).collect();
+        dialogue.greeting = greeting
+            .lines
+            .iter()
+            .map(|line| format!("{} {line}", greeting.code))
+            .collect();
         if greeting.code != 220 {
             return Err(refused_greeting(&greeting));
         }
@@ -196,7 +229,10 @@ pub(crate) async fn after_tls(
     session.send(&format!("{hello} {ehlo_name}")).await?;
     let ehlo = read_reply(session).await?;
     if !ehlo.is_positive() {
-        return Err(Stop::NotTested(format!("the server refused {hello} inside TLS: {}", ehlo.summary())));
+        return Err(Stop::NotTested(format!(
+            "the server refused {hello} inside TLS: {}",
+            ehlo.summary()
+        )));
     }
     dialogue.capabilities_after_tls = ehlo_capabilities(&ehlo);
     quit(session).await;
@@ -230,35 +266,57 @@ mod tests {
         let replies = parse_all(&["220-mx.example ESMTP", "220-no UCE", "220 ready"]).unwrap();
         assert_eq!(
             replies,
-            vec![Reply { code: 220, lines: vec!["mx.example ESMTP".into(), "no UCE".into(), "ready".into()] }]
+            vec![Reply {
+                code: 220,
+                lines: vec!["mx.example ESMTP".into(), "no UCE".into(), "ready".into()]
+            }]
         );
     }
 
     #[test]
     fn bare_code_ends_a_reply() {
-        assert_eq!(parse_all(&["250"]).unwrap(), vec![Reply { code: 250, lines: vec![String::new()] }]);
+        assert_eq!(
+            parse_all(&["250"]).unwrap(),
+            vec![Reply {
+                code: 250,
+                lines: vec![String::new()]
+            }]
+        );
     }
 
     #[test]
     fn code_change_inside_a_reply_is_an_error() {
         assert_eq!(
             parse_all(&["250-a", "251 b"]),
-            Err(ReplyError::CodeChanged { expected: 250, found: 251, line: "251 b".into() })
+            Err(ReplyError::CodeChanged {
+                expected: 250,
+                found: 251,
+                line: "251 b".into()
+            })
         );
     }
 
     #[test]
     fn non_reply_lines_are_malformed() {
         for line in ["", "25", "abc def", "250x", "650 no", "SSH-2.0-OpenSSH_9.2"] {
-            assert_eq!(parse_all(&[line]), Err(ReplyError::Malformed { line: line.into() }), "{line:?}");
+            assert_eq!(
+                parse_all(&[line]),
+                Err(ReplyError::Malformed { line: line.into() }),
+                "{line:?}"
+            );
         }
     }
 
     #[test]
     fn ehlo_keywords_are_matched_case_insensitively() {
-        let reply = parse_all(&["250-mx.example", "250-starttls", "250-AUTH PLAIN LOGIN", "250 SIZE 1000"])
-            .unwrap()
-            .remove(0);
+        let reply = parse_all(&[
+            "250-mx.example",
+            "250-starttls",
+            "250-AUTH PLAIN LOGIN",
+            "250 SIZE 1000",
+        ])
+        .unwrap()
+        .remove(0);
         let capabilities = ehlo_capabilities(&reply);
         assert_eq!(capabilities, vec!["starttls", "AUTH PLAIN LOGIN", "SIZE 1000"]);
         assert!(has_keyword(&capabilities, "STARTTLS"));

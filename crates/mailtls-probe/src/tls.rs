@@ -57,8 +57,13 @@ impl TrustAnchors {
     /// The Mozilla root programme's anchors (webpki-roots), as mail clients and
     /// most MTAs trust.
     pub fn mozilla() -> Self {
-        let roots = RootCertStore { roots: webpki_roots::TLS_SERVER_ROOTS.to_vec() };
-        Self { roots: Arc::new(roots), extra: 0 }
+        let roots = RootCertStore {
+            roots: webpki_roots::TLS_SERVER_ROOTS.to_vec(),
+        };
+        Self {
+            roots: Arc::new(roots),
+            extra: 0,
+        }
     }
 
     /// Adds every certificate in `pem` (for `--ca-file`: a private or lab CA).
@@ -66,10 +71,15 @@ impl TrustAnchors {
         let mut roots = (*self.roots).clone();
         let mut added = 0;
         for (index, certificate) in CertificateDer::pem_slice_iter(pem).enumerate() {
-            let certificate = certificate.map_err(|error| TrustAnchorsError::Pem { message: error.to_string() })?;
+            let certificate = certificate.map_err(|error| TrustAnchorsError::Pem {
+                message: error.to_string(),
+            })?;
             roots
                 .add(certificate)
-                .map_err(|error| TrustAnchorsError::Anchor { index: index + 1, message: error.to_string() })?;
+                .map_err(|error| TrustAnchorsError::Anchor {
+                    index: index + 1,
+                    message: error.to_string(),
+                })?;
             added += 1;
         }
         if added == 0 {
@@ -83,7 +93,10 @@ impl TrustAnchors {
     /// Adds one DER certificate.
     pub fn with_der(mut self, der: CertificateDer<'static>) -> Result<Self, TrustAnchorsError> {
         let mut roots = (*self.roots).clone();
-        roots.add(der).map_err(|error| TrustAnchorsError::Anchor { index: 1, message: error.to_string() })?;
+        roots.add(der).map_err(|error| TrustAnchorsError::Anchor {
+            index: 1,
+            message: error.to_string(),
+        })?;
         self.roots = Arc::new(roots);
         self.extra += 1;
         Ok(self)
@@ -115,7 +128,8 @@ pub(crate) async fn handshake(
     timeout: Duration,
 ) -> Result<(BoxStream, TlsHandshake), String> {
     let provider = provider();
-    let verifier = ObservingVerifier::new(anchors, Arc::clone(&provider)).map_err(|error| error.to_string())?;
+    let verifier =
+        ObservingVerifier::new(anchors, Arc::clone(&provider)).map_err(|error| error.to_string())?;
     let mut config = ClientConfig::builder_with_provider(provider)
         .with_safe_default_protocol_versions()
         .map_err(|error| error.to_string())?
@@ -125,7 +139,12 @@ pub(crate) async fn handshake(
     config.alpn_protocols = alpn.iter().map(|p| p.to_vec()).collect();
     let connector = TlsConnector::from(Arc::new(config));
     let tls = match tokio::time::timeout(timeout, connector.connect(server_name, stream)).await {
-        Err(_) => return Err(format!("the TLS handshake took longer than {} ms", timeout.as_millis())),
+        Err(_) => {
+            return Err(format!(
+                "the TLS handshake took longer than {} ms",
+                timeout.as_millis()
+            ));
+        }
         Ok(Err(error)) => return Err(format!("the TLS handshake failed: {error}")),
         Ok(Ok(tls)) => tls,
     };
@@ -139,8 +158,12 @@ pub(crate) async fn handshake(
         .negotiated_cipher_suite()
         .map(|suite| iana_suite_name(suite.suite()))
         .unwrap_or_default();
-    let group = connection.negotiated_key_exchange_group().map(|group| iana_group_name(group.name()));
-    let alpn = connection.alpn_protocol().map(|p| String::from_utf8_lossy(p).into_owned());
+    let group = connection
+        .negotiated_key_exchange_group()
+        .map(|group| iana_group_name(group.name()));
+    let alpn = connection
+        .alpn_protocol()
+        .map(|p| String::from_utf8_lossy(p).into_owned());
     let certificates = connection
         .peer_certificates()
         .unwrap_or_default()
@@ -204,7 +227,10 @@ mod tests {
 
     #[test]
     fn tls13_suites_get_their_iana_names() {
-        assert_eq!(iana_suite_name(rustls::CipherSuite::TLS13_AES_256_GCM_SHA384), "TLS_AES_256_GCM_SHA384");
+        assert_eq!(
+            iana_suite_name(rustls::CipherSuite::TLS13_AES_256_GCM_SHA384),
+            "TLS_AES_256_GCM_SHA384"
+        );
         assert_eq!(
             iana_suite_name(rustls::CipherSuite::TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256),
             "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256"
@@ -215,7 +241,10 @@ mod tests {
     #[test]
     fn groups_get_their_iana_names() {
         assert_eq!(iana_group_name(rustls::NamedGroup::X25519), "x25519");
-        assert_eq!(iana_group_name(rustls::NamedGroup::X25519MLKEM768), "X25519MLKEM768");
+        assert_eq!(
+            iana_group_name(rustls::NamedGroup::X25519MLKEM768),
+            "X25519MLKEM768"
+        );
         assert_eq!(iana_group_name(rustls::NamedGroup::from(0x0a0a)), "0x0A0A");
     }
 

@@ -48,12 +48,19 @@ async fn scripted_server(script: Vec<Step>) -> SocketAddr {
 }
 
 fn smtp_endpoint(port: u16) -> Endpoint {
-    Endpoint { protocol: MailProtocol::Smtp, host: Host::Domain(Domain::parse("mx.example.test").unwrap()), port }
+    Endpoint {
+        protocol: MailProtocol::Smtp,
+        host: Host::Domain(Domain::parse("mx.example.test").unwrap()),
+        port,
+    }
 }
 
 fn quick_config() -> ProbeConfig {
     ProbeConfig {
-        limits: LineLimits { deadline: Duration::from_millis(500), ..LineLimits::default() },
+        limits: LineLimits {
+            deadline: Duration::from_millis(500),
+            ..LineLimits::default()
+        },
         ..ProbeConfig::default()
     }
 }
@@ -92,7 +99,10 @@ async fn greeting_split_across_segments_is_read_whole() {
     assert!(!dialogue.starttls_offered);
     assert_eq!(dialogue.starttls_reply, None);
     assert!(observation.tls.is_none());
-    assert_eq!(dialogue.transcript.first().unwrap().direction, Direction::Received);
+    assert_eq!(
+        dialogue.transcript.first().unwrap().direction,
+        Direction::Received
+    );
 }
 
 #[tokio::test]
@@ -116,7 +126,10 @@ async fn nothing_is_sent_before_the_greeting_is_complete() {
 
 #[tokio::test]
 async fn greeting_421_is_not_tested_with_the_reply() {
-    let address = scripted_server(vec![Step::Send(b"421 4.7.0 mx.example.test too many connections\r\n")]).await;
+    let address = scripted_server(vec![Step::Send(
+        b"421 4.7.0 mx.example.test too many connections\r\n",
+    )])
+    .await;
     let observation = probe(address, &ProbeConfig::default()).await;
     let reason = reason(&observation);
     assert!(reason.contains("421"), "{reason}");
@@ -152,7 +165,10 @@ async fn starttls_454_is_recorded_and_no_handshake_is_tried() {
     assert_eq!(observation.outcome, ProbeOutcome::Completed);
     let dialogue = observation.dialogue.unwrap();
     assert!(dialogue.starttls_offered);
-    assert_eq!(dialogue.starttls_reply.as_deref(), Some("454 4.7.0 TLS not available due to local problem"));
+    assert_eq!(
+        dialogue.starttls_reply.as_deref(),
+        Some("454 4.7.0 TLS not available due to local problem")
+    );
     assert!(observation.tls.is_none());
     assert!(observation.tls_failure.is_none());
 }
@@ -189,6 +205,8 @@ async fn refused_connection_is_an_error() {
     drop(listener);
     let observation = probe(address, &ProbeConfig::default()).await;
     assert_eq!(observation.connections, 0);
-    assert!(matches!(observation.outcome, ProbeOutcome::Error { ref message } if message.contains("refused")));
+    assert!(
+        matches!(observation.outcome, ProbeOutcome::Error { ref message } if message.contains("refused"))
+    );
     assert!(observation.dialogue.is_none());
 }

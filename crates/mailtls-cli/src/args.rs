@@ -1,0 +1,76 @@
+//! The command line, as the CLI contract in DESIGN.md §7 names it.
+
+use std::net::IpAddr;
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use mailtls_core::Endpoint;
+
+/// Assess how well mail servers and DNS protect mail in transit.
+#[derive(Debug, Parser)]
+#[command(name = "mailtls", version, about, max_term_width = 100)]
+pub(crate) struct Cli {
+    #[command(flatten)]
+    pub(crate) common: CommonArgs,
+    #[command(subcommand)]
+    pub(crate) command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub(crate) enum Command {
+    /// Start a self-contained demo mail domain on loopback and assess it (no network needed).
+    Demo(DemoArgs),
+    /// Assess one server: smtp://host[:port], submission://, submissions://, lmtp://, imap://,
+    /// imaps://, pop3://, pop3s://, sieve://, https://
+    Tls(TlsArgs),
+}
+
+/// Output format.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub(crate) enum Format {
+    /// Plain text for a terminal.
+    Text,
+    /// The JSON report (see schema/report.schema.json).
+    Json,
+}
+
+/// Options every command takes.
+#[derive(Debug, Args)]
+pub(crate) struct CommonArgs {
+    /// Output format.
+    #[arg(long, global = true, value_enum, default_value_t = Format::Text)]
+    pub(crate) format: Format,
+    /// Write the report to FILE instead of standard output.
+    #[arg(long, global = true, value_name = "FILE")]
+    pub(crate) output: Option<PathBuf>,
+    /// Seconds to wait for each connection, handshake and reply.
+    #[arg(long, global = true, value_name = "SECS", default_value_t = 10, value_parser = clap::value_parser!(u64).range(1..=600))]
+    pub(crate) timeout: u64,
+    /// Print nothing but the report and errors.
+    #[arg(long, short, global = true)]
+    pub(crate) quiet: bool,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct DemoArgs {}
+
+#[derive(Debug, Args)]
+pub(crate) struct TlsArgs {
+    /// The server, e.g. smtp://mx1.example.com or imaps://[2001:db8::1]:993
+    #[arg(value_name = "ENDPOINT-URL", value_parser = parse_endpoint)]
+    pub(crate) endpoint: Endpoint,
+    /// Connect to this address instead of resolving the host; the name is still
+    /// used for SNI and certificate validation.
+    #[arg(long, value_name = "IP")]
+    pub(crate) connect: Option<IpAddr>,
+    /// Extra trust anchors (PEM), e.g. a private CA, besides the Mozilla roots.
+    #[arg(long, value_name = "PEM")]
+    pub(crate) ca_file: Option<PathBuf>,
+    /// The name to send in EHLO/LHLO.
+    #[arg(long, value_name = "FQDN", default_value = "mailtls.invalid")]
+    pub(crate) ehlo_name: String,
+}
+
+fn parse_endpoint(text: &str) -> Result<Endpoint, String> {
+    Endpoint::parse_url(text).map_err(|error| error.to_string())
+}

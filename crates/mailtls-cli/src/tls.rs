@@ -1,0 +1,69 @@
+//! `mailtls tls <endpoint-url>`: one server.
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use anyhow::Context;
+use mailtls_core::transport::{CountingConnector, LineLimits, TcpConnector};
+use mailtls_core::{Generator, Host, Observations, SCHEMA_VERSION, Target};
+use mailtls_probe::{ProbeConfig, TrustAnchors, probe_endpoints};
+
+use crate::args::{CommonArgs, TlsArgs};
+use crate::exit;
+use crate::output::{unix_now, write_observations};
+
+pub(crate) async fn run(common: &CommonArgs, args: &TlsArgs) -> anyhow::Result<u8> {
+    let timeout = Duration::from_secs(common.timeout);
+    let mut trust = TrustAnchors::mozilla();
+    if let Some(path) = &args.ca_file {
+        let pem = std::fs::read(path).with_context(|| format!("reading --ca-file {}", path.display()))?;
+        trust = trust
+            .with_pem(&pem)
+            .with_context(|| format!("--ca-file {}", path.display()))?;
+    }
+    let endpoint = args.endpoint.clone();
+    let addresses: Vec<SocketAddr> = match (&args.connect, &endpoint.host) {
+        (Some(ip), _) | (None, Host::Ip(ip)) => vec![SocketAddr::new(*ip, endpoint.port)],
+        (None, Host::Domain(domain)) => {
+            // The system resolver is the default for people; tests always pass --connect.
+            tokio::net::lookup_host((domain.as_str(), endpoint.port))
+                .await
+                .with_context(|| format!("resolving {domain}"))?
+                .collect()
+        }
+    };
+    if addresses.is_empty() {
+        eprintln!("mailtls: {} has no address", endpoint.host);
+        return Ok(exit::FAILURE);
+    }
+    let config = ProbeConfig {
+        ehlo_name: args.ehlo_name.clone(),
+        connect_timeout: timeout,
+        tls_timeout: timeout,
+        limits: LineLimits {
+            deadline: timeout * 3,
+            ..LineLimits::default()
+        },
+        trust,
+    };
+    let connector = Arc::new(CountingConnector::new(TcpConnector { io_timeout: timeout }));
+    let started_at = unix_now();
+    let clock = Instant::now();
+    let targets = addresses
+        .into_iter()
+        .map(|address| (endpoint.clone(), address))
+        .collect();
+    let endpoints = probe_endpoints(connector.clone(), Arc::new(config), targets).await;
+    let observations = Observations {
+        schema_version: SCHEMA_VERSION,
+        generator: Generator::mailtls(),
+        target: Target::Endpoint { endpoint },
+        started_at,
+        duration_ms: u64::try_from(clock.elapsed().as_millis()).unwrap_or(u64::MAX),
+        connections: connector.opened(),
+        endpoints,
+    };
+    write_observations(common, &observations)?;
+    Ok(exit::OK)
+}

@@ -1,0 +1,106 @@
+//! The `mailtls` binary as a user runs it.
+#![allow(clippy::unwrap_used, clippy::panic, clippy::indexing_slicing)]
+
+use std::process::{Command, Output};
+
+fn mailtls(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_mailtls"))
+        .args(args)
+        .output()
+        .unwrap()
+}
+
+fn stderr(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stderr).into_owned()
+}
+
+#[test]
+fn demo_json_reports_every_service_with_trusted_tls() {
+    let output = mailtls(&["demo", "--format", "json", "--quiet"]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let report: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(report["schema_version"], 1);
+    assert_eq!(report["target"]["domain"], "demo.mailtls.test");
+    let endpoints = report["endpoints"].as_array().unwrap();
+    let protocols: Vec<&str> = endpoints
+        .iter()
+        .map(|e| e["endpoint"]["protocol"].as_str().unwrap())
+        .collect();
+    for expected in ["smtp", "submissions", "imap", "imaps", "pop3"] {
+        assert!(
+            protocols.contains(&expected),
+            "{expected} missing from {protocols:?}"
+        );
+    }
+    for endpoint in endpoints {
+        let name = &endpoint["endpoint"]["protocol"];
+        assert_eq!(endpoint["outcome"]["status"], "completed", "{name}: {endpoint}");
+        assert_eq!(endpoint["tls"]["trust"]["result"], "trusted", "{name}");
+        let version = endpoint["tls"]["version"].as_str().unwrap();
+        assert!(version == "TLSv1.3" || version == "TLSv1.2", "{name}: {version}");
+        assert!(!endpoint["tls"]["certificates"].as_array().unwrap().is_empty());
+    }
+    assert_eq!(report["connections"].as_u64().unwrap(), endpoints.len() as u64);
+}
+
+#[test]
+fn demo_text_shows_starttls_and_trust() {
+    let output = mailtls(&["demo", "--quiet"]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let text = String::from_utf8(output.stdout).unwrap();
+    assert!(text.contains("smtp://mx1.demo.mailtls.test:"), "{text}");
+    assert!(text.contains("STARTTLS     220"), "{text}");
+    assert!(text.contains("certificate  trusted"), "{text}");
+}
+
+#[test]
+fn malformed_endpoint_names_the_label_and_exits_64() {
+    let output = mailtls(&["tls", "smtp://mx..example.com"]);
+    assert_eq!(output.status.code(), Some(64));
+    let message = stderr(&output);
+    assert!(
+        message.contains("label 2 of \"mx..example.com\" is empty"),
+        "{message}"
+    );
+}
+
+#[test]
+fn unknown_scheme_is_a_usage_error() {
+    let output = mailtls(&["tls", "ftp://mx.example.com"]);
+    assert_eq!(output.status.code(), Some(64));
+    assert!(stderr(&output).contains("unknown scheme \"ftp\""));
+}
+
+#[test]
+fn bad_port_is_a_usage_error() {
+    let output = mailtls(&["tls", "smtp://[::1]:99999"]);
+    assert_eq!(output.status.code(), Some(64));
+    assert!(stderr(&output).contains("port \"99999\""));
+}
+
+#[test]
+fn help_exits_zero() {
+    let output = mailtls(&["--help"]);
+    assert_eq!(output.status.code(), Some(0));
+    assert!(String::from_utf8_lossy(&output.stdout).contains("demo"));
+}
+
+#[test]
+fn tls_against_a_closed_port_reports_an_error_observation() {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    drop(listener);
+    let url = format!("smtp://127.0.0.1:{port}");
+    let output = mailtls(&["tls", &url, "--format", "json"]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let report: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(report["connections"], 0);
+    assert_eq!(report["endpoints"][0]["outcome"]["status"], "error");
+}
+
+#[test]
+fn unreadable_ca_file_fails_with_its_path() {
+    let output = mailtls(&["tls", "smtp://127.0.0.1:1", "--ca-file", "/nonexistent/ca.pem"]);
+    assert_eq!(output.status.code(), Some(1));
+    assert!(stderr(&output).contains("/nonexistent/ca.pem"));
+}
