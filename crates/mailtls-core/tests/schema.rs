@@ -25,7 +25,14 @@ fn checked_in_schema_matches_the_types() {
 fn schema_names_the_contract_fields() {
     let schema: serde_json::Value = serde_json::from_str(&mailtls_core::schema::report_schema()).unwrap();
     let text = schema.to_string();
-    for name in ["schema_version", "connections", "findings", "TLSv1.3", "SSLv2", "not_tested"] {
+    for name in [
+        "schema_version",
+        "connections",
+        "findings",
+        "TLSv1.3",
+        "SSLv2",
+        "not_tested",
+    ] {
         assert!(text.contains(name), "schema lacks {name}");
     }
 }

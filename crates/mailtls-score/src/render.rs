@@ -83,7 +83,11 @@ fn tls_text(out: &mut String, tls: &TlsHandshake) {
         TrustVerdict::Untrusted { reason } => format!("NOT trusted: {reason}"),
         TrustVerdict::NotChecked { reason } => format!("not checked: {reason}"),
     };
-    row(out, "certificate", &format!("{trust}; chain of {}", tls.certificates.len()));
+    row(
+        out,
+        "certificate",
+        &format!("{trust}; chain of {}", tls.certificates.len()),
+    );
     if let Some(leaf) = tls.certificates.first() {
         row(out, "leaf sha256", &leaf.sha256);
     }
@@ -96,15 +100,21 @@ fn tls_text(out: &mut String, tls: &TlsHandshake) {
 mod tests {
     use super::*;
     use mailtls_core::{
-        CertificateObservation, DialogueObservation, Domain, Endpoint, Generator, Host, MailProtocol, TlsVersion,
+        CertificateObservation, DialogueObservation, Domain, Endpoint, Generator, Host, MailProtocol,
+        TlsVersion,
     };
 
     fn sample() -> Observations {
         let host = Host::Domain(Domain::parse("mx1.example.test").unwrap());
         Observations {
             schema_version: mailtls_core::SCHEMA_VERSION,
-            generator: Generator { name: "mailtls".into(), version: "9.9.9".into() },
-            target: Target::Domain { domain: Domain::parse("example.test").unwrap() },
+            generator: Generator {
+                name: "mailtls".into(),
+                version: "9.9.9".into(),
+            },
+            target: Target::Domain {
+                domain: Domain::parse("example.test").unwrap(),
+            },
             started_at: 0,
             duration_ms: 42,
             connections: 1,
@@ -128,8 +138,13 @@ mod tests {
                     group: Some("x25519".into()),
                     alpn: None,
                     ocsp_stapled: false,
-                    certificates: vec![CertificateObservation { sha256: "ab".repeat(32), der_base64: String::new() }],
-                    trust: TrustVerdict::Untrusted { reason: "UnknownIssuer".into() },
+                    certificates: vec![CertificateObservation {
+                        sha256: "ab".repeat(32),
+                        der_base64: String::new(),
+                    }],
+                    trust: TrustVerdict::Untrusted {
+                        reason: "UnknownIssuer".into(),
+                    },
                 }),
                 tls_failure: None,
             }],

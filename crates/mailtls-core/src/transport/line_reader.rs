@@ -339,7 +339,13 @@ mod tests {
     #[tokio::test]
     async fn endless_line_is_cut_off() {
         let (client, mut server) = duplex(1024);
-        let mut reader = LineReader::new(client, LineLimits { max_total: 4096, ..limits() });
+        let mut reader = LineReader::new(
+            client,
+            LineLimits {
+                max_total: 4096,
+                ..limits()
+            },
+        );
         tokio::spawn(async move {
             let _ = server.write_all(&[b'x'; 1000]).await;
         });
