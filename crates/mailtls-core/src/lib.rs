@@ -21,6 +21,7 @@ pub use domain::{Domain, DomainError};
 pub use endpoint::{Dialect, Endpoint, EndpointError, Host, MailProtocol, TlsMode};
 pub use finding::{Evidence, Finding, Reference, Severity, Status};
 pub use observation::{
-    CertificateObservation, DialogueObservation, Direction, EndpointObservation, Generator, Observations,
-    ProbeOutcome, Report, SCHEMA_VERSION, Target, TlsHandshake, TlsVersion, TranscriptLine, TrustVerdict,
+    CertificateObservation, DialogueObservation, Direction, DnsLookup, DnssecStatus, EndpointObservation,
+    Generator, LookupStatus, Observations, ProbeOutcome, Report, SCHEMA_VERSION, Target, TlsHandshake,
+    TlsVersion, TranscriptLine, TrustVerdict,
 };

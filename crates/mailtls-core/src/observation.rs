@@ -246,3 +246,67 @@ pub struct Report {
     /// What it means.
     pub findings: Vec<Finding>,
 }
+
+/// How a DNS lookup ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum LookupStatus {
+    /// Records of the asked type exist.
+    Answer,
+    /// The name exists but has no records of this type (NOERROR, empty answer).
+    NoData,
+    /// The name does not exist (NXDOMAIN).
+    NxDomain,
+    /// No usable answer: SERVFAIL, REFUSED, a timeout, a malformed reply. This
+    /// is never "no record": the check that needed it is not tested.
+    Error,
+}
+
+/// What can be said about the authenticity of an answer (RFC 4035 §3.2.3).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(tag = "status", rename_all = "snake_case")]
+pub enum DnssecStatus {
+    /// Validated: the AD bit from a resolver trusted to validate.
+    Secure {
+        /// Where the verdict came from, e.g. `AD bit from validating resolver 127.0.0.53:53`.
+        source: String,
+    },
+    /// A validating resolver answered without AD: the zone is not signed (or
+    /// not signed from a secure parent).
+    Insecure {
+        /// Where the verdict came from.
+        source: String,
+    },
+    /// Validation failed: SERVFAIL from a validating resolver, but an answer
+    /// when checking is disabled (CD).
+    Bogus {
+        /// What showed it.
+        reason: String,
+    },
+    /// Nothing can be said, e.g. the resolver is not trusted to validate.
+    Indeterminate {
+        /// Why.
+        reason: String,
+    },
+}
+
+/// One DNS question and what came back, as evidence.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct DnsLookup {
+    /// The name asked, fully qualified (trailing dot).
+    pub name: String,
+    /// The record type asked, e.g. `MX`.
+    pub record_type: String,
+    /// How it ended.
+    pub status: LookupStatus,
+    /// The records of the asked type, in presentation format, as served.
+    pub records: Vec<String>,
+    /// CNAMEs followed on the way, in order, as `owner -> target`.
+    pub cname_chain: Vec<String>,
+    /// DNSSEC status of the answer.
+    pub dnssec: DnssecStatus,
+    /// The resolver that answered.
+    pub server: Option<SocketAddr>,
+    /// What went wrong, when `status` is `error`.
+    pub error: Option<String>,
+}

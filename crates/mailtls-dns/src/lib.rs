@@ -1,12 +1,15 @@
 //! DNS and email authentication for mailtls.
 //!
 //! Parsers and linters for the mail policy records (SPF, DMARC, DKIM keys,
-//! MTA-STS, TLS-RPT, BIMI, TLSA, CAA) turn record text into typed values plus
-//! [`RecordIssue`]s with positions: a malformed record is an observation about
-//! the domain, never an error of mailtls. The stub resolver over
-//! [`mailtls_core::transport::DnsTransport`] and the SPF evaluator follow.
+//! MTA-STS, TLS-RPT, BIMI, TLSA, CAA, MX, SRV) turn record text into typed
+//! values plus [`RecordIssue`]s with positions: a malformed record is an
+//! observation about the domain, never an error of mailtls. The stub
+//! [`Resolver`] over [`mailtls_core::transport::DnsTransport`] reports every
+//! lookup with its status and DNSSEC verdict.
 #![cfg_attr(test, allow(clippy::unwrap_used, clippy::indexing_slicing, clippy::panic))]
 
 pub mod record_issue;
+pub mod resolver;
 
 pub use record_issue::{IssueLevel, RecordIssue, Span};
+pub use resolver::{Lookup, Resolver};
