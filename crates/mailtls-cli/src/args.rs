@@ -1,6 +1,6 @@
 //! The command line, as the CLI contract in DESIGN.md §7 names it.
 
-use std::net::IpAddr;
+use std::net::{IpAddr, SocketAddr};
 use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
@@ -49,6 +49,20 @@ pub(crate) struct CommonArgs {
     /// Print nothing but the report and errors.
     #[arg(long, short, global = true)]
     pub(crate) quiet: bool,
+    /// The recursive resolver to ask, IP or IP:PORT (repeatable; default: the
+    /// name servers of /etc/resolv.conf).
+    #[arg(long, global = true, value_name = "IP[:PORT]", value_parser = parse_resolver)]
+    pub(crate) resolver: Vec<SocketAddr>,
+    /// Trust the resolvers' DNSSEC validation (their AD bit). Implied when the
+    /// default resolver from /etc/resolv.conf is on loopback.
+    #[arg(long, global = true)]
+    pub(crate) validating_resolver: bool,
+    /// Use IPv4 addresses only.
+    #[arg(short = '4', global = true, conflicts_with = "ipv6_only")]
+    pub(crate) ipv4_only: bool,
+    /// Use IPv6 addresses only.
+    #[arg(short = '6', global = true)]
+    pub(crate) ipv6_only: bool,
 }
 
 #[derive(Debug, Args)]
@@ -73,4 +87,41 @@ pub(crate) struct TlsArgs {
 
 fn parse_endpoint(text: &str) -> Result<Endpoint, String> {
     Endpoint::parse_url(text).map_err(|error| error.to_string())
+}
+
+/// `IP`, `IP:PORT` or `[IPv6]:PORT`; the port defaults to 53.
+fn parse_resolver(text: &str) -> Result<SocketAddr, String> {
+    if let Ok(ip) = text.parse::<IpAddr>() {
+        return Ok(SocketAddr::new(ip, 53));
+    }
+    text.parse::<SocketAddr>().map_err(|_| {
+        format!("{text:?} is not an IP address or IP:PORT (write an IPv6 address with a port as [::1]:53)")
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn resolver_forms() {
+        assert_eq!(
+            parse_resolver("127.0.10.53").unwrap(),
+            "127.0.10.53:53".parse().unwrap()
+        );
+        assert_eq!(
+            parse_resolver("127.0.0.1:5353").unwrap(),
+            "127.0.0.1:5353".parse().unwrap()
+        );
+        assert_eq!(parse_resolver("::1").unwrap(), "[::1]:53".parse().unwrap());
+        assert_eq!(
+            parse_resolver("[::1]:5353").unwrap(),
+            "[::1]:5353".parse().unwrap()
+        );
+        assert!(
+            parse_resolver("ns.example")
+                .unwrap_err()
+                .contains("not an IP address")
+        );
+    }
 }

@@ -5,10 +5,12 @@
 #![allow(clippy::print_stdout, clippy::print_stderr)]
 // Argument docs are clap help text, not Markdown: `[:port]` is URL syntax, not a link.
 #![allow(rustdoc::broken_intra_doc_links)]
+#![cfg_attr(test, allow(clippy::unwrap_used, clippy::indexing_slicing, clippy::panic))]
 
 mod args;
 mod demo;
 mod output;
+mod resolve;
 mod tls;
 
 use std::process::ExitCode;

@@ -10,8 +10,8 @@ use mailtls_core::{Generator, Host, Observations, SCHEMA_VERSION, Target};
 use mailtls_probe::{ProbeConfig, TrustAnchors, probe_endpoints};
 
 use crate::args::{CommonArgs, TlsArgs};
-use crate::exit;
 use crate::output::{unix_now, write_observations};
+use crate::{exit, resolve};
 
 pub(crate) async fn run(common: &CommonArgs, args: &TlsArgs) -> anyhow::Result<u8> {
     let timeout = Duration::from_secs(common.timeout);
@@ -26,17 +26,10 @@ pub(crate) async fn run(common: &CommonArgs, args: &TlsArgs) -> anyhow::Result<u
     let addresses: Vec<SocketAddr> = match (&args.connect, &endpoint.host) {
         (Some(ip), _) | (None, Host::Ip(ip)) => vec![SocketAddr::new(*ip, endpoint.port)],
         (None, Host::Domain(domain)) => {
-            // The system resolver is the default for people; tests always pass --connect.
-            tokio::net::lookup_host((domain.as_str(), endpoint.port))
-                .await
-                .with_context(|| format!("resolving {domain}"))?
-                .collect()
+            let resolver = resolve::resolver(common)?;
+            resolve::addresses(&resolver, common, domain, endpoint.port).await?
         }
     };
-    if addresses.is_empty() {
-        eprintln!("mailtls: {} has no address", endpoint.host);
-        return Ok(exit::FAILURE);
-    }
     let config = ProbeConfig {
         ehlo_name: args.ehlo_name.clone(),
         connect_timeout: timeout,

@@ -104,3 +104,54 @@ fn unreadable_ca_file_fails_with_its_path() {
     assert_eq!(output.status.code(), Some(1));
     assert!(stderr(&output).contains("/nonexistent/ca.pem"));
 }
+
+#[test]
+fn tls_resolves_the_host_through_the_given_resolver() {
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    let demo = runtime.block_on(mailtls_demo::DemoEnvironment::start()).unwrap();
+    let imaps = demo.service(mailtls_core::MailProtocol::Imaps).unwrap();
+    let ca = std::env::temp_dir().join(format!("mailtls-cli-test-ca-{}.pem", std::process::id()));
+    std::fs::write(&ca, demo.ca_certificate_pem()).unwrap();
+    let url = format!("imaps://imap.demo.mailtls.test:{}", imaps.address.port());
+    let resolver = demo.dns_server().to_string();
+    let output = mailtls(&[
+        "tls",
+        &url,
+        "--resolver",
+        &resolver,
+        "--ca-file",
+        ca.to_str().unwrap(),
+        "-4",
+        "--format",
+        "json",
+    ]);
+    let _ = std::fs::remove_file(&ca);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let report: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    let endpoint = &report["endpoints"][0];
+    assert_eq!(endpoint["address"], format!("127.0.0.1:{}", imaps.address.port()));
+    assert_eq!(endpoint["sni"], "imap.demo.mailtls.test");
+    assert_eq!(endpoint["tls"]["trust"]["result"], "trusted");
+    drop(demo);
+}
+
+#[test]
+fn unknown_host_at_the_given_resolver_fails_naming_it() {
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    let demo = runtime.block_on(mailtls_demo::DemoEnvironment::start()).unwrap();
+    let resolver = demo.dns_server().to_string();
+    let output = mailtls(&["tls", "smtp://nowhere.demo.mailtls.test", "--resolver", &resolver]);
+    assert_eq!(output.status.code(), Some(1));
+    assert!(
+        stderr(&output).contains("nowhere.demo.mailtls.test has no address"),
+        "{}",
+        stderr(&output)
+    );
+}
+
+#[test]
+fn resolver_must_be_an_address() {
+    let output = mailtls(&["tls", "smtp://mx.example.test", "--resolver", "ns.example.test"]);
+    assert_eq!(output.status.code(), Some(64));
+    assert!(stderr(&output).contains("not an IP address"));
+}
