@@ -57,12 +57,22 @@ pub struct RecordIssue {
 impl RecordIssue {
     /// An issue at `span`.
     pub fn at(id: &str, level: IssueLevel, span: Span, message: impl Into<String>) -> Self {
-        Self { id: id.to_owned(), level, span: Some(span), message: message.into() }
+        Self {
+            id: id.to_owned(),
+            level,
+            span: Some(span),
+            message: message.into(),
+        }
     }
 
     /// An issue about the record as a whole.
     pub fn whole(id: &str, level: IssueLevel, message: impl Into<String>) -> Self {
-        Self { id: id.to_owned(), level, span: None, message: message.into() }
+        Self {
+            id: id.to_owned(),
+            level,
+            span: None,
+            message: message.into(),
+        }
     }
 }
 

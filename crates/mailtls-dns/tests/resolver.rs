@@ -38,13 +38,19 @@ async fn mx_answer_from_the_demo_zone() {
 async fn nxdomain_nodata_and_refused_are_kept_apart() {
     let demo = DemoEnvironment::start().await.unwrap();
     let resolver = Resolver::new(vec![over_udp(demo.dns_server())], false);
-    let nx = resolver.lookup("nothing-here.demo.mailtls.test.", RecordType::A).await;
+    let nx = resolver
+        .lookup("nothing-here.demo.mailtls.test.", RecordType::A)
+        .await;
     assert_eq!(nx.status(), LookupStatus::NxDomain);
     let nodata = resolver.lookup("mx1.demo.mailtls.test.", RecordType::MX).await;
     assert_eq!(nodata.status(), LookupStatus::NoData);
     let refused = resolver.lookup("example.org.", RecordType::A).await;
     assert_eq!(refused.status(), LookupStatus::Error);
-    assert!(refused.observation.error.as_deref().unwrap().contains("Refused"), "{:?}", refused.observation);
+    assert!(
+        refused.observation.error.as_deref().unwrap().contains("Refused"),
+        "{:?}",
+        refused.observation
+    );
 }
 
 #[tokio::test]
@@ -83,7 +89,9 @@ async fn repeated_and_concurrent_lookups_share_one_query() {
     let mut tasks = Vec::new();
     for _ in 0..8 {
         let resolver = Arc::clone(&resolver);
-        tasks.push(tokio::spawn(async move { resolver.lookup("Demo.Mailtls.Test.", RecordType::MX).await }));
+        tasks.push(tokio::spawn(async move {
+            resolver.lookup("Demo.Mailtls.Test.", RecordType::MX).await
+        }));
     }
     for task in tasks {
         assert_eq!(task.await.unwrap().status(), LookupStatus::Answer);
@@ -117,7 +125,10 @@ fn scripted<F>(respond: F) -> Arc<Scripted<F>>
 where
     F: Fn(&Message) -> Result<Vec<u8>, DnsTransportError> + Send + Sync,
 {
-    Arc::new(Scripted { respond, calls: AtomicUsize::new(0) })
+    Arc::new(Scripted {
+        respond,
+        calls: AtomicUsize::new(0),
+    })
 }
 
 fn reply(query: &Message, code: ResponseCode, authentic: bool, answers: Vec<Record>) -> Vec<u8> {
@@ -133,7 +144,11 @@ fn reply(query: &Message, code: ResponseCode, authentic: bool, answers: Vec<Reco
 }
 
 fn a_record(query: &Message) -> Record {
-    Record::from_rdata(query.queries[0].name.clone(), 300, RData::A(A(Ipv4Addr::new(192, 0, 2, 1))))
+    Record::from_rdata(
+        query.queries[0].name.clone(),
+        300,
+        RData::A(A(Ipv4Addr::new(192, 0, 2, 1))),
+    )
 }
 
 #[tokio::test]
@@ -144,7 +159,9 @@ async fn ad_bit_from_a_validating_resolver_is_secure() {
     assert!(lookup.is_secure());
     assert_eq!(
         lookup.observation.dnssec,
-        DnssecStatus::Secure { source: "AD bit from validating resolver 127.0.0.9:53".into() }
+        DnssecStatus::Secure {
+            source: "AD bit from validating resolver 127.0.0.9:53".into()
+        }
     );
     assert_eq!(lookup.ipv4(), vec![Ipv4Addr::new(192, 0, 2, 1)]);
 }
@@ -152,7 +169,9 @@ async fn ad_bit_from_a_validating_resolver_is_secure() {
 #[tokio::test]
 async fn no_ad_from_a_validating_resolver_is_insecure() {
     let transport = scripted(|query| Ok(reply(query, ResponseCode::NoError, false, vec![a_record(query)])));
-    let lookup = Resolver::new(vec![transport], true).lookup("unsigned.test", RecordType::A).await;
+    let lookup = Resolver::new(vec![transport], true)
+        .lookup("unsigned.test", RecordType::A)
+        .await;
     assert!(matches!(lookup.observation.dnssec, DnssecStatus::Insecure { .. }));
 }
 
@@ -165,9 +184,15 @@ async fn servfail_that_answers_with_cd_is_bogus() {
             Ok(reply(query, ResponseCode::ServFail, false, vec![]))
         }
     });
-    let lookup = Resolver::new(vec![transport.clone()], true).lookup("bogus.test", RecordType::A).await;
+    let lookup = Resolver::new(vec![transport.clone()], true)
+        .lookup("bogus.test", RecordType::A)
+        .await;
     assert_eq!(lookup.status(), LookupStatus::Error);
-    assert!(matches!(lookup.observation.dnssec, DnssecStatus::Bogus { .. }), "{:?}", lookup.observation.dnssec);
+    assert!(
+        matches!(lookup.observation.dnssec, DnssecStatus::Bogus { .. }),
+        "{:?}",
+        lookup.observation.dnssec
+    );
     assert!(lookup.records.is_empty());
     assert_eq!(transport.calls.load(Ordering::Relaxed), 2);
 }
@@ -175,15 +200,22 @@ async fn servfail_that_answers_with_cd_is_bogus() {
 #[tokio::test]
 async fn servfail_also_with_cd_is_a_plain_failure() {
     let transport = scripted(|query| Ok(reply(query, ResponseCode::ServFail, false, vec![])));
-    let lookup = Resolver::new(vec![transport], true).lookup("broken.test", RecordType::A).await;
+    let lookup = Resolver::new(vec![transport], true)
+        .lookup("broken.test", RecordType::A)
+        .await;
     assert_eq!(lookup.status(), LookupStatus::Error);
-    assert!(matches!(lookup.observation.dnssec, DnssecStatus::Indeterminate { .. }));
+    assert!(matches!(
+        lookup.observation.dnssec,
+        DnssecStatus::Indeterminate { .. }
+    ));
 }
 
 #[tokio::test]
 async fn garbage_answer_is_an_error_naming_the_server() {
     let transport = scripted(|_| Ok(vec![0xde, 0xad, 0xbe, 0xef, 0, 1, 0, 0, 0, 0, 0, 0, 0xff, 0xff]));
-    let lookup = Resolver::new(vec![transport], false).lookup("garbage.test", RecordType::TXT).await;
+    let lookup = Resolver::new(vec![transport], false)
+        .lookup("garbage.test", RecordType::TXT)
+        .await;
     assert_eq!(lookup.status(), LookupStatus::Error);
     let error = lookup.observation.error.unwrap();
     assert!(error.starts_with("127.0.0.9:53:"), "{error}");
@@ -194,9 +226,16 @@ async fn answer_to_another_question_is_refused() {
     let transport = scripted(|query| {
         let mut other = query.clone();
         other.queries[0].name = hickory_proto::rr::Name::from_ascii("evil.test.").unwrap();
-        Ok(reply(&other, ResponseCode::NoError, false, vec![a_record(&other)]))
+        Ok(reply(
+            &other,
+            ResponseCode::NoError,
+            false,
+            vec![a_record(&other)],
+        ))
     });
-    let lookup = Resolver::new(vec![transport], false).lookup("asked.test", RecordType::A).await;
+    let lookup = Resolver::new(vec![transport], false)
+        .lookup("asked.test", RecordType::A)
+        .await;
     assert_eq!(lookup.status(), LookupStatus::Error);
     assert!(lookup.observation.error.unwrap().contains("another question"));
 }
@@ -211,22 +250,33 @@ async fn a_failing_transport_falls_through_to_the_next() {
         })
     });
     let alive = scripted(|query| Ok(reply(query, ResponseCode::NoError, false, vec![a_record(query)])));
-    let lookup = Resolver::new(vec![dead, alive], false).lookup("host.test", RecordType::A).await;
+    let lookup = Resolver::new(vec![dead, alive], false)
+        .lookup("host.test", RecordType::A)
+        .await;
     assert_eq!(lookup.status(), LookupStatus::Answer);
 }
 
 #[tokio::test]
 async fn silent_resolver_is_a_timeout_error_not_an_absent_record() {
     let silent = tokio::net::UdpSocket::bind("127.0.0.1:0").await.unwrap();
-    let transport = Arc::new(UdpTcpTransport::new(silent.local_addr().unwrap(), Duration::from_millis(50), 2));
-    let lookup = Resolver::new(vec![transport], false).lookup("example.test", RecordType::TXT).await;
+    let transport = Arc::new(UdpTcpTransport::new(
+        silent.local_addr().unwrap(),
+        Duration::from_millis(50),
+        2,
+    ));
+    let lookup = Resolver::new(vec![transport], false)
+        .lookup("example.test", RecordType::TXT)
+        .await;
     assert_eq!(lookup.status(), LookupStatus::Error);
     assert!(lookup.observation.error.unwrap().contains("no answer"));
 }
 
 #[test]
 fn reverse_names() {
-    assert_eq!(reverse_name("192.0.2.1".parse().unwrap()), "1.2.0.192.in-addr.arpa.");
+    assert_eq!(
+        reverse_name("192.0.2.1".parse().unwrap()),
+        "1.2.0.192.in-addr.arpa."
+    );
     assert_eq!(
         reverse_name("2001:db8::1".parse().unwrap()),
         "1.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.8.b.d.0.1.0.0.2.ip6.arpa."
