@@ -2,17 +2,17 @@
 //! no network and nothing to install.
 
 use std::sync::Arc;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use anyhow::Context;
-use mailtls_core::transport::{CountingConnector, LineLimits, TcpConnector};
-use mailtls_core::{Generator, Observations, SCHEMA_VERSION, Target};
+use mailtls_core::Target;
+use mailtls_core::transport::{LineLimits, TcpConnector};
 use mailtls_demo::DemoEnvironment;
-use mailtls_probe::{ProbeConfig, TrustAnchors, probe_endpoints};
+use mailtls_probe::{ProbeConfig, TrustAnchors, observe};
 
 use crate::args::{CommonArgs, DemoArgs, Format};
 use crate::exit;
-use crate::output::{unix_now, write_observations};
+use crate::output::write_observations;
 
 pub(crate) async fn run(common: &CommonArgs, _args: &DemoArgs) -> anyhow::Result<u8> {
     let environment = DemoEnvironment::start()
@@ -39,26 +39,16 @@ pub(crate) async fn run(common: &CommonArgs, _args: &DemoArgs) -> anyhow::Result
             .context("trusting the demo CA")?,
         ..ProbeConfig::default()
     };
-    let connector = Arc::new(CountingConnector::new(TcpConnector { io_timeout: timeout }));
+    let connector = Arc::new(TcpConnector { io_timeout: timeout });
     let targets = environment
         .services()
         .iter()
         .map(|service| (service.endpoint.clone(), service.address))
         .collect();
-    let started_at = unix_now();
-    let clock = Instant::now();
-    let endpoints = probe_endpoints(connector.clone(), Arc::new(config), targets).await;
-    let observations = Observations {
-        schema_version: SCHEMA_VERSION,
-        generator: Generator::mailtls(),
-        target: Target::Domain {
-            domain: environment.zone().clone(),
-        },
-        started_at,
-        duration_ms: u64::try_from(clock.elapsed().as_millis()).unwrap_or(u64::MAX),
-        connections: connector.opened(),
-        endpoints,
+    let target = Target::Domain {
+        domain: environment.zone().clone(),
     };
+    let observations = observe(target, connector, Arc::new(config), targets).await;
     write_observations(common, &observations)?;
     Ok(exit::OK)
 }

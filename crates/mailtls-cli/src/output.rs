@@ -29,11 +29,3 @@ pub(crate) fn write_observations(common: &CommonArgs, observations: &Observation
         }
     }
 }
-
-/// Seconds since the Unix epoch.
-pub(crate) fn unix_now() -> u64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_secs())
-        .unwrap_or(0)
-}

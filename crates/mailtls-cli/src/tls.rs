@@ -2,15 +2,15 @@
 
 use std::net::SocketAddr;
 use std::sync::Arc;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use anyhow::Context;
-use mailtls_core::transport::{CountingConnector, LineLimits, TcpConnector};
-use mailtls_core::{Generator, Host, Observations, SCHEMA_VERSION, Target};
-use mailtls_probe::{ProbeConfig, TrustAnchors, probe_endpoints};
+use mailtls_core::transport::{LineLimits, TcpConnector};
+use mailtls_core::{Host, Target};
+use mailtls_probe::{ProbeConfig, TrustAnchors, observe};
 
 use crate::args::{CommonArgs, TlsArgs};
-use crate::output::{unix_now, write_observations};
+use crate::output::write_observations;
 use crate::{exit, resolve};
 
 pub(crate) async fn run(common: &CommonArgs, args: &TlsArgs) -> anyhow::Result<u8> {
@@ -40,23 +40,18 @@ pub(crate) async fn run(common: &CommonArgs, args: &TlsArgs) -> anyhow::Result<u
         },
         trust,
     };
-    let connector = Arc::new(CountingConnector::new(TcpConnector { io_timeout: timeout }));
-    let started_at = unix_now();
-    let clock = Instant::now();
+    let connector = Arc::new(TcpConnector { io_timeout: timeout });
     let targets = addresses
         .into_iter()
         .map(|address| (endpoint.clone(), address))
         .collect();
-    let endpoints = probe_endpoints(connector.clone(), Arc::new(config), targets).await;
-    let observations = Observations {
-        schema_version: SCHEMA_VERSION,
-        generator: Generator::mailtls(),
-        target: Target::Endpoint { endpoint },
-        started_at,
-        duration_ms: u64::try_from(clock.elapsed().as_millis()).unwrap_or(u64::MAX),
-        connections: connector.opened(),
-        endpoints,
-    };
+    let observations = observe(
+        Target::Endpoint { endpoint },
+        connector,
+        Arc::new(config),
+        targets,
+    )
+    .await;
     write_observations(common, &observations)?;
     Ok(exit::OK)
 }

@@ -216,3 +216,29 @@ pub async fn probe_endpoints(
         })
         .collect()
 }
+
+/// Probes `targets` concurrently and returns the whole [`Observations`] of
+/// an assessment of `target`: the endpoints, when it started, how long it
+/// took and how many connections it opened.
+pub async fn observe(
+    target: mailtls_core::Target,
+    connector: std::sync::Arc<dyn Connector>,
+    config: std::sync::Arc<ProbeConfig>,
+    targets: Vec<(Endpoint, SocketAddr)>,
+) -> mailtls_core::Observations {
+    let started_at = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|elapsed| elapsed.as_secs())
+        .unwrap_or(0);
+    let clock = std::time::Instant::now();
+    let endpoints = probe_endpoints(connector, config, targets).await;
+    mailtls_core::Observations {
+        schema_version: mailtls_core::SCHEMA_VERSION,
+        generator: mailtls_core::Generator::mailtls(),
+        target,
+        started_at,
+        duration_ms: u64::try_from(clock.elapsed().as_millis()).unwrap_or(u64::MAX),
+        connections: endpoints.iter().map(|endpoint| endpoint.connections).sum(),
+        endpoints,
+    }
+}

@@ -22,5 +22,5 @@ pub mod sieve;
 pub mod smtp;
 pub mod tls;
 
-pub use endpoint_probe::{ProbeConfig, probe_endpoint, probe_endpoints};
+pub use endpoint_probe::{ProbeConfig, observe, probe_endpoint, probe_endpoints};
 pub use tls::{TrustAnchors, TrustAnchorsError};

@@ -166,14 +166,8 @@ fn refused_greeting(reply: &Reply) -> Stop {
     Stop::NotTested(format!("{why}: {}", reply.summary()))
 }
 
-/// The plaintext phase: greeting, EHLO (LHLO for LMTP), STARTTLS.
-/// Returns whether TLS may start now.
-pub(crate) async fn before_tls(
-    session: &mut Session<'_>,
-    dialogue: &mut DialogueObservation,
-    hello: &str,
-    ehlo_name: &str,
-) -> Result<bool, Stop> {
+/// Reads and records the greeting; anything but 220 ends the probe.
+async fn greeting(session: &mut Session<'_>, dialogue: &mut DialogueObservation) -> Result<(), Stop> {
     let greeting = read_reply(session).await?;
     dialogue.greeting = greeting
         .lines
@@ -183,15 +177,37 @@ pub(crate) async fn before_tls(
     if greeting.code != 220 {
         return Err(refused_greeting(&greeting));
     }
+    Ok(())
+}
+
+/// Sends EHLO (or LHLO) and returns the keywords of a positive reply.
+async fn hello(
+    session: &mut Session<'_>,
+    hello: &str,
+    ehlo_name: &str,
+    phase: &str,
+) -> Result<Vec<String>, Stop> {
     session.send(&format!("{hello} {ehlo_name}")).await?;
-    let ehlo = read_reply(session).await?;
-    if !ehlo.is_positive() {
+    let reply = read_reply(session).await?;
+    if !reply.is_positive() {
         return Err(Stop::NotTested(format!(
-            "the server refused {hello}: {}",
-            ehlo.summary()
+            "the server refused {hello}{phase}: {}",
+            reply.summary()
         )));
     }
-    dialogue.capabilities_before_tls = ehlo_capabilities(&ehlo);
+    Ok(ehlo_capabilities(&reply))
+}
+
+/// The plaintext phase: greeting, EHLO (LHLO for LMTP), STARTTLS.
+/// Returns whether TLS may start now.
+pub(crate) async fn before_tls(
+    session: &mut Session<'_>,
+    dialogue: &mut DialogueObservation,
+    hello_command: &str,
+    ehlo_name: &str,
+) -> Result<bool, Stop> {
+    greeting(session, dialogue).await?;
+    dialogue.capabilities_before_tls = hello(session, hello_command, ehlo_name, "").await?;
     dialogue.starttls_offered = has_keyword(&dialogue.capabilities_before_tls, "STARTTLS");
     if !dialogue.starttls_offered {
         quit(session).await;
@@ -211,30 +227,14 @@ pub(crate) async fn before_tls(
 pub(crate) async fn after_tls(
     session: &mut Session<'_>,
     dialogue: &mut DialogueObservation,
-    hello: &str,
+    hello_command: &str,
     ehlo_name: &str,
     expect_greeting: bool,
 ) -> Result<(), Stop> {
     if expect_greeting {
-        let greeting = read_reply(session).await?;
-        dialogue.greeting = greeting
-            .lines
-            .iter()
-            .map(|line| format!("{} {line}", greeting.code))
-            .collect();
-        if greeting.code != 220 {
-            return Err(refused_greeting(&greeting));
-        }
+        greeting(session, dialogue).await?;
     }
-    session.send(&format!("{hello} {ehlo_name}")).await?;
-    let ehlo = read_reply(session).await?;
-    if !ehlo.is_positive() {
-        return Err(Stop::NotTested(format!(
-            "the server refused {hello} inside TLS: {}",
-            ehlo.summary()
-        )));
-    }
-    dialogue.capabilities_after_tls = ehlo_capabilities(&ehlo);
+    dialogue.capabilities_after_tls = hello(session, hello_command, ehlo_name, " inside TLS").await?;
     quit(session).await;
     Ok(())
 }
