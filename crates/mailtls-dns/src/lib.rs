@@ -5,11 +5,13 @@
 //! values plus [`RecordIssue`]s with positions: a malformed record is an
 //! observation about the domain, never an error of mailtls. The stub
 //! [`Resolver`] over [`mailtls_core::transport::DnsTransport`] reports every
-//! lookup with its status and DNSSEC verdict.
+//! lookup with its status and DNSSEC verdict; the SPF evaluator
+//! [`spf::eval`] implements `check_host()`.
 #![cfg_attr(test, allow(clippy::unwrap_used, clippy::indexing_slicing, clippy::panic))]
 
 pub mod record_issue;
 pub mod resolver;
+pub mod spf;
 
 pub use record_issue::{IssueLevel, RecordIssue, Span};
 pub use resolver::{Lookup, Resolver};
