@@ -14,4 +14,4 @@ pub mod resolver;
 pub mod spf;
 
 pub use record_issue::{IssueLevel, RecordIssue, Span};
-pub use resolver::{Lookup, Resolver};
+pub use resolver::{Lookup, LookupFailure, Resolver};

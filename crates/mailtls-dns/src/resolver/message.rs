@@ -15,6 +15,20 @@ pub(crate) const EDNS_PAYLOAD: u16 = 1232;
 /// Most CNAMEs followed for one lookup.
 pub(crate) const MAX_CNAME_CHAIN: usize = 8;
 
+/// A name from text, taking every octet between dots as it is (RFC 2181 §11:
+/// a label may hold any octets). Names SPF and DMARC build by macro
+/// expansion are not host names, and must reach the DNS unchanged.
+pub(crate) fn dns_name(text: &str) -> Result<Name, String> {
+    let trimmed = text.strip_suffix('.').unwrap_or(text);
+    if trimmed.is_empty() {
+        return Ok(Name::root());
+    }
+    let mut name =
+        Name::from_labels(trimmed.split('.').map(str::as_bytes)).map_err(|error| error.to_string())?;
+    name.set_fqdn(true);
+    Ok(name)
+}
+
 /// Encodes a recursive query for `name`/`record_type` with EDNS0 and the DO bit.
 pub(crate) fn build_query(
     id: u16,
@@ -168,6 +182,22 @@ mod tests {
             message.add_answer(record);
         }
         message.to_vec().unwrap()
+    }
+
+    #[test]
+    fn names_keep_every_octet_of_their_labels() {
+        let name = dns_name("foo:bar/baz.example.com").unwrap();
+        let labels: Vec<&[u8]> = name.iter().collect();
+        assert_eq!(labels, vec![&b"foo:bar/baz"[..], b"example", b"com"]);
+        assert!(name.is_fqdn());
+        assert_eq!(dns_name("a b.example.").unwrap().num_labels(), 2);
+    }
+
+    #[test]
+    fn empty_labels_and_long_labels_are_refused() {
+        assert!(dns_name("a..example").is_err());
+        assert!(dns_name(&format!("{}.example", "x".repeat(64))).is_err());
+        assert_eq!(dns_name(".").unwrap(), Name::root());
     }
 
     #[test]

@@ -10,6 +10,7 @@
 
 mod message;
 pub mod resolv_conf;
+mod spf_dns;
 
 use std::collections::HashMap;
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
@@ -18,11 +19,11 @@ use std::sync::{Arc, Mutex};
 
 use hickory_proto::op::ResponseCode;
 use hickory_proto::rr::{Name, RData, Record, RecordType};
-use mailtls_core::transport::DnsTransport;
+use mailtls_core::transport::{DnsTransport, DnsTransportError};
 use mailtls_core::{DnsLookup, DnssecStatus, LookupStatus};
 use tokio::sync::OnceCell;
 
-use message::{Answer, DataKind, MAX_CNAME_CHAIN, build_query, read_answer};
+use message::{Answer, DataKind, MAX_CNAME_CHAIN, build_query, dns_name, read_answer};
 
 /// The result of one lookup: the evidence and the typed records.
 #[derive(Debug, Clone, PartialEq)]
@@ -31,9 +32,39 @@ pub struct Lookup {
     pub observation: DnsLookup,
     /// The records of the asked type (empty unless the status is `answer`).
     pub records: Vec<Record>,
+    /// Why the lookup failed, when its status is `error`.
+    pub failure: Option<LookupFailure>,
+}
+
+/// The kind of a failed lookup, for callers that must react differently to
+/// each (SPF maps a timeout and a SERVFAIL to `temperror`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum LookupFailure {
+    /// No answer in time from any resolver.
+    Timeout,
+    /// SERVFAIL.
+    ServerFailure,
+    /// REFUSED or another failure code.
+    Refused,
+    /// The answer could not be used (undecodable, for another question, a CNAME loop).
+    Malformed,
+    /// The name asked is not a valid DNS name.
+    InvalidName,
+    /// A socket error.
+    Network,
 }
 
 impl Lookup {
+    /// A lookup that ended without records: no data, no domain, or a failure.
+    fn without_records(observation: DnsLookup, failure: Option<LookupFailure>) -> Self {
+        Self {
+            observation,
+            records: Vec::new(),
+            failure,
+        }
+    }
+
     /// The status.
     pub fn status(&self) -> LookupStatus {
         self.observation.status
@@ -83,22 +114,23 @@ impl Lookup {
             .collect()
     }
 
-    /// MX records as (preference, exchange) with the exchange fully qualified.
+    /// MX records as (preference, exchange), the exchange fully qualified with
+    /// its labels' octets as they are (not escaped as in presentation format).
     pub fn mx(&self) -> Vec<(u16, String)> {
         self.rdata()
             .filter_map(|data| match data {
-                RData::MX(mx) => Some((mx.preference, mx.exchange.to_ascii())),
+                RData::MX(mx) => Some((mx.preference, name_text(&mx.exchange))),
                 _ => None,
             })
             .collect()
     }
 
-    /// Names from PTR records.
+    /// Names from PTR records, fully qualified, octets as they are.
     pub fn ptr(&self) -> Vec<String> {
         self.rdata()
             .filter_map(|data| {
                 if let RData::PTR(ptr) = data {
-                    Some(ptr.0.to_ascii())
+                    Some(name_text(&ptr.0))
                 } else {
                     None
                 }
@@ -179,14 +211,11 @@ impl Resolver {
             server: None,
             error: None,
         };
-        let mut current = match Name::from_ascii(&observation.name) {
+        let mut current = match dns_name(&observation.name) {
             Ok(parsed) => parsed,
             Err(error) => {
                 observation.error = Some(format!("{name:?} is not a valid DNS name: {error}"));
-                return Lookup {
-                    observation,
-                    records: Vec::new(),
-                };
+                return Lookup::without_records(observation, Some(LookupFailure::InvalidName));
             }
         };
         let mut all_authentic = true;
@@ -194,12 +223,9 @@ impl Resolver {
         for _ in 0..=MAX_CNAME_CHAIN {
             let (answer, server) = match self.ask(&current, record_type, false).await {
                 Ok(done) => done,
-                Err(error) => {
+                Err((failure, error)) => {
                     observation.error = Some(error);
-                    return Lookup {
-                        observation,
-                        records: Vec::new(),
-                    };
+                    return Lookup::without_records(observation, Some(failure));
                 }
             };
             observation.server = Some(server);
@@ -225,33 +251,28 @@ impl Resolver {
                 DataKind::Records(records) => {
                     observation.status = LookupStatus::Answer;
                     observation.records = records.iter().map(|record| record.data.to_string()).collect();
-                    return Lookup { observation, records };
+                    return Lookup {
+                        observation,
+                        records,
+                        failure: None,
+                    };
                 }
                 DataKind::NxDomain => {
                     observation.status = LookupStatus::NxDomain;
-                    return Lookup {
-                        observation,
-                        records: Vec::new(),
-                    };
+                    return Lookup::without_records(observation, None);
                 }
                 DataKind::NoData => match data.chain.last() {
                     // The resolver left the chain's target unresolved: ask for it.
                     Some((_, target)) => current = target.clone(),
                     None => {
                         observation.status = LookupStatus::NoData;
-                        return Lookup {
-                            observation,
-                            records: Vec::new(),
-                        };
+                        return Lookup::without_records(observation, None);
                     }
                 },
             }
         }
         observation.error = Some(format!("more than {MAX_CNAME_CHAIN} CNAMEs in a row"));
-        Lookup {
-            observation,
-            records: Vec::new(),
-        }
+        Lookup::without_records(observation, Some(LookupFailure::Malformed))
     }
 
     /// A failure code; for SERVFAIL from a validating resolver, ask again with
@@ -275,18 +296,17 @@ impl Resolver {
                      the data fails DNSSEC validation"
                 ),
             };
-            return Lookup {
-                observation,
-                records: Vec::new(),
-            };
+            return Lookup::without_records(observation, Some(LookupFailure::ServerFailure));
         }
         observation.dnssec = DnssecStatus::Indeterminate {
             reason: format!("no answer ({code})"),
         };
-        Lookup {
-            observation,
-            records: Vec::new(),
-        }
+        let failure = if code == ResponseCode::ServFail {
+            LookupFailure::ServerFailure
+        } else {
+            LookupFailure::Refused
+        };
+        Lookup::without_records(observation, Some(failure))
     }
 
     fn dnssec_status(&self, authentic: bool, server: SocketAddr) -> DnssecStatus {
@@ -312,22 +332,43 @@ impl Resolver {
         name: &Name,
         record_type: RecordType,
         cd: bool,
-    ) -> Result<(Answer, SocketAddr), String> {
-        let mut last_error = "no resolver configured".to_owned();
+    ) -> Result<(Answer, SocketAddr), (LookupFailure, String)> {
+        let mut last_error = (LookupFailure::Network, "no resolver configured".to_owned());
         for transport in &self.transports {
-            let query = build_query(rand::random(), name, record_type, cd)?;
+            let query = build_query(rand::random(), name, record_type, cd)
+                .map_err(|error| (LookupFailure::InvalidName, error))?;
             self.queries.fetch_add(1, Ordering::Relaxed);
             match transport.exchange(&query).await {
                 Ok(bytes) => {
                     return read_answer(&bytes, name, record_type)
                         .map(|answer| (answer, transport.server()))
-                        .map_err(|error| format!("{}: {error}", transport.server()));
+                        .map_err(|error| {
+                            (
+                                LookupFailure::Malformed,
+                                format!("{}: {error}", transport.server()),
+                            )
+                        });
                 }
-                Err(error) => last_error = error.to_string(),
+                Err(error @ DnsTransportError::Timeout { .. }) => {
+                    last_error = (LookupFailure::Timeout, error.to_string());
+                }
+                Err(error) => last_error = (LookupFailure::Network, error.to_string()),
             }
         }
         Err(last_error)
     }
+}
+
+/// A name's labels joined by dots, with the trailing dot, each label's octets
+/// as they are (lossily UTF-8): the text that names in mail policy records use.
+fn name_text(name: &Name) -> String {
+    let mut text: String = name
+        .iter()
+        .map(String::from_utf8_lossy)
+        .collect::<Vec<_>>()
+        .join(".");
+    text.push('.');
+    text
 }
 
 /// The reverse-mapping name of an address (RFC 1035 §3.5, RFC 3596 §2.5).
