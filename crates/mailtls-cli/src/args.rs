@@ -4,7 +4,7 @@ use std::net::{IpAddr, SocketAddr};
 use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
-use mailtls_core::Endpoint;
+use mailtls_core::{Domain, Endpoint};
 
 /// Assess how well mail servers and DNS protect mail in transit.
 #[derive(Debug, Parser)]
@@ -23,6 +23,8 @@ pub(crate) enum Command {
     /// Assess one server: smtp://host[:port], submission://, submissions://, lmtp://, imap://,
     /// imaps://, pop3://, pop3s://, sieve://, https://
     Tls(TlsArgs),
+    /// Evaluate SPF (RFC 7208 check_host) for a client address, with the trace of every step.
+    Spf(SpfArgs),
 }
 
 /// Output format.
@@ -83,6 +85,26 @@ pub(crate) struct TlsArgs {
     /// The name to send in EHLO/LHLO.
     #[arg(long, value_name = "FQDN", default_value = "mailtls.invalid")]
     pub(crate) ehlo_name: String,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct SpfArgs {
+    /// The domain whose SPF policy is evaluated (the MAIL FROM or HELO domain).
+    #[arg(value_name = "DOMAIN", value_parser = parse_domain)]
+    pub(crate) domain: Domain,
+    /// The address of the client that sent the mail.
+    #[arg(long, value_name = "ADDR")]
+    pub(crate) ip: IpAddr,
+    /// The MAIL FROM address (default: postmaster@DOMAIN).
+    #[arg(long, value_name = "ADDRESS")]
+    pub(crate) sender: Option<String>,
+    /// The HELO/EHLO name the client gave (default: DOMAIN).
+    #[arg(long, value_name = "NAME")]
+    pub(crate) helo: Option<String>,
+}
+
+fn parse_domain(text: &str) -> Result<Domain, String> {
+    Domain::parse(text).map_err(|error| error.to_string())
 }
 
 fn parse_endpoint(text: &str) -> Result<Endpoint, String> {

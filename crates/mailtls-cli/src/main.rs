@@ -11,6 +11,7 @@ mod args;
 mod demo;
 mod output;
 mod resolve;
+mod spf;
 mod tls;
 
 use std::process::ExitCode;
@@ -57,6 +58,7 @@ fn main() -> ExitCode {
         match &cli.command {
             Command::Demo(demo) => demo::run(&cli.common, demo).await,
             Command::Tls(tls) => tls::run(&cli.common, tls).await,
+            Command::Spf(spf) => spf::run(&cli.common, spf).await,
         }
     });
     match result {

@@ -17,6 +17,11 @@ pub(crate) fn write_observations(common: &CommonArgs, observations: &Observation
             json
         }
     };
+    write_text(common, &text)
+}
+
+/// Writes a rendered report to `--output` or standard output.
+pub(crate) fn write_text(common: &CommonArgs, text: &str) -> anyhow::Result<()> {
     match &common.output {
         Some(path) => std::fs::write(path, text).with_context(|| format!("writing {}", path.display())),
         None => {

@@ -155,3 +155,54 @@ fn resolver_must_be_an_address() {
     assert_eq!(output.status.code(), Some(64));
     assert!(stderr(&output).contains("not an IP address"));
 }
+
+#[test]
+fn spf_pass_and_fail_with_trace_against_the_demo_zone() {
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    let demo = runtime.block_on(mailtls_demo::DemoEnvironment::start()).unwrap();
+    let resolver = demo.dns_server().to_string();
+    let pass = mailtls(&[
+        "spf",
+        "demo.mailtls.test",
+        "--ip",
+        "127.0.0.1",
+        "--resolver",
+        &resolver,
+    ]);
+    assert_eq!(pass.status.code(), Some(0), "{}", stderr(&pass));
+    let text = String::from_utf8(pass.stdout).unwrap();
+    assert!(
+        text.starts_with(
+            "SPF check_host(127.0.0.1, demo.mailtls.test, postmaster@demo.mailtls.test): pass\n"
+        ),
+        "{text}"
+    );
+    assert!(
+        text.contains("TXT demo.mailtls.test -> \"v=spf1 ip4:127.0.0.1 -all\""),
+        "{text}"
+    );
+
+    let fail = mailtls(&[
+        "spf",
+        "demo.mailtls.test",
+        "--ip",
+        "192.0.2.1",
+        "--sender",
+        "alice@demo.mailtls.test",
+        "--resolver",
+        &resolver,
+        "--format",
+        "json",
+    ]);
+    assert_eq!(fail.status.code(), Some(0), "{}", stderr(&fail));
+    let evaluation: serde_json::Value = serde_json::from_slice(&fail.stdout).unwrap();
+    assert_eq!(evaluation["result"], "fail");
+    assert_eq!(evaluation["dns_lookups"], 0);
+}
+
+#[test]
+fn spf_needs_an_address() {
+    let output = mailtls(&["spf", "example.test", "--ip", "not-an-ip"]);
+    assert_eq!(output.status.code(), Some(64));
+    assert!(stderr(&output).contains("not-an-ip"));
+}
