@@ -23,6 +23,9 @@ pub(crate) enum Command {
     /// Assess one server: smtp://host[:port], submission://, submissions://, lmtp://, imap://,
     /// imaps://, pop3://, pop3s://, sieve://, https://
     Tls(TlsArgs),
+    /// DNS and policy records only (MX, SPF, DMARC, DKIM, MTA-STS, TLS-RPT, BIMI, CAA, TLSA,
+    /// SRV, PTR, DNSSEC), no server connections.
+    Dns(DnsArgs),
     /// Evaluate SPF (RFC 7208 check_host) for a client address, with the trace of every step.
     Spf(SpfArgs),
 }
@@ -85,6 +88,19 @@ pub(crate) struct TlsArgs {
     /// The name to send in EHLO/LHLO.
     #[arg(long, value_name = "FQDN", default_value = "mailtls.invalid")]
     pub(crate) ehlo_name: String,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct DnsArgs {
+    /// The mail domain.
+    #[arg(value_name = "DOMAIN", value_parser = parse_domain)]
+    pub(crate) domain: Domain,
+    /// A DKIM selector to look up (repeatable; selectors cannot be discovered from DNS).
+    #[arg(long = "dkim-selector", value_name = "SELECTOR")]
+    pub(crate) dkim_selectors: Vec<String>,
+    /// Do not try the list of common DKIM selectors.
+    #[arg(long)]
+    pub(crate) no_common_selectors: bool,
 }
 
 #[derive(Debug, Args)]

@@ -9,6 +9,7 @@
 
 mod args;
 mod demo;
+mod dns;
 mod output;
 mod resolve;
 mod spf;
@@ -58,6 +59,7 @@ fn main() -> ExitCode {
         match &cli.command {
             Command::Demo(demo) => demo::run(&cli.common, demo).await,
             Command::Tls(tls) => tls::run(&cli.common, tls).await,
+            Command::Dns(dns) => dns::run(&cli.common, dns).await,
             Command::Spf(spf) => spf::run(&cli.common, spf).await,
         }
     });

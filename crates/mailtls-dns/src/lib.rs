@@ -9,9 +9,20 @@
 //! [`spf::eval`] implements `check_host()`.
 #![cfg_attr(test, allow(clippy::unwrap_used, clippy::indexing_slicing, clippy::panic))]
 
+pub mod bimi;
+pub mod caa;
+pub mod dkim;
+pub mod dmarc;
+pub mod mta_sts;
+pub mod mx;
+pub mod policy;
 pub mod record_issue;
 pub mod resolver;
 pub mod spf;
+pub mod srv;
+pub mod tag_list;
+pub mod tls_rpt;
+pub mod tlsa;
 
 pub use record_issue::{IssueLevel, RecordIssue, Span};
 pub use resolver::{Lookup, LookupFailure, Resolver};

@@ -173,6 +173,19 @@ impl Resolver {
         }
     }
 
+    /// The resolvers asked, in order.
+    pub fn servers(&self) -> Vec<SocketAddr> {
+        self.transports
+            .iter()
+            .map(|transport| transport.server())
+            .collect()
+    }
+
+    /// Whether these resolvers are trusted to validate DNSSEC.
+    pub fn is_validating(&self) -> bool {
+        self.validating
+    }
+
     /// DNS messages sent so far (retries within a transport not counted).
     pub fn queries_sent(&self) -> u64 {
         self.queries.load(Ordering::Relaxed)

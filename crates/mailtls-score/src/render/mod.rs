@@ -1,6 +1,10 @@
 //! Renderers: one report, the same words in the terminal and on the web.
 
+mod dns;
+
 use std::fmt::Write;
+
+pub use dns::dns_text;
 
 use mailtls_core::{EndpointObservation, Observations, ProbeOutcome, Target, TlsHandshake, TrustVerdict};
 
