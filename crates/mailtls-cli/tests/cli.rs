@@ -206,3 +206,62 @@ fn spf_needs_an_address() {
     assert_eq!(output.status.code(), Some(64));
     assert!(stderr(&output).contains("not-an-ip"));
 }
+
+#[test]
+fn dns_reports_the_demo_zone_policy() {
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    let demo = runtime.block_on(mailtls_demo::DemoEnvironment::start()).unwrap();
+    let resolver = demo.dns_server().to_string();
+    let selector = demo.dkim_selector().to_owned();
+    let output = mailtls(&[
+        "dns",
+        "demo.mailtls.test",
+        "--resolver",
+        &resolver,
+        "--dkim-selector",
+        &selector,
+        "--format",
+        "json",
+    ]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let report: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    let policy = &report["policy"];
+    assert_eq!(policy["domain"], "demo.mailtls.test");
+    assert_eq!(policy["mx"]["hosts"][0]["name"], "mx1.demo.mailtls.test");
+    assert_eq!(policy["spf"]["records"][0], "v=spf1 ip4:127.0.0.1 -all");
+    assert_eq!(policy["dmarc"]["record"]["policy"], "quarantine");
+    assert_eq!(policy["dkim"]["selectors"][0]["selector"], selector);
+    assert_eq!(policy["dkim"]["selectors"][0]["lookup"]["status"], "answer");
+    assert_eq!(
+        policy["mx"]["hosts"][0]["tlsa"]["records"]
+            .as_array()
+            .unwrap()
+            .len(),
+        1
+    );
+    // The demo server does not sign its zone, and is not a validating resolver.
+    assert_eq!(policy["mx"]["lookup"]["dnssec"]["status"], "indeterminate");
+    assert!(report["queries"].as_u64().unwrap() > 10);
+
+    let text = mailtls(&[
+        "dns",
+        "demo.mailtls.test",
+        "--resolver",
+        &resolver,
+        "--no-common-selectors",
+    ]);
+    let text = String::from_utf8(text.stdout).unwrap();
+    for heading in [
+        "\nMX ",
+        "\nSPF ",
+        "\nDMARC ",
+        "\nDKIM ",
+        "\nMTA-STS ",
+        "\nTLS-RPT ",
+        "\nBIMI ",
+        "\nCAA ",
+        "\nSRV",
+    ] {
+        assert!(text.contains(heading), "{heading:?} missing from:\n{text}");
+    }
+}
