@@ -21,7 +21,11 @@ pub use domain::{Domain, DomainError};
 pub use endpoint::{Dialect, Endpoint, EndpointError, Host, MailProtocol, TlsMode};
 pub use finding::{Evidence, Finding, Reference, Severity, Status};
 pub use observation::{
-    CertificateObservation, DialogueObservation, Direction, DnsLookup, DnssecStatus, EndpointObservation,
-    Generator, LookupStatus, Observations, ProbeOutcome, Report, SCHEMA_VERSION, Target, TlsHandshake,
-    TlsVersion, TranscriptLine, TrustVerdict,
+    BasicConstraintsFacts, CertificateFacts, CertificateObservation, CertificateParseError,
+    CertificateValidity, ChainCompleteness, ChainFacts, ChainLink, DaneAssessment, DaneStatus,
+    DialogueObservation, Direction, DnsLookup, DnssecStatus, EndpointObservation, Generator, LookupStatus,
+    Observations, ProbeOutcome, PublicKeyAlgorithm, PublicKeyFacts, Report, SCHEMA_VERSION,
+    SignatureAlgorithmFacts, SignatureCheck, SubjectAltNames, Target, TlsHandshake, TlsVersion, TlsaMatch,
+    TlsaRecordResult, TlsaRollover, TlsaRolloverKind, TranscriptLine, TrustVerdict, ValidationLevel,
+    ValidityStatus,
 };

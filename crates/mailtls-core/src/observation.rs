@@ -14,6 +14,16 @@ use crate::domain::Domain;
 use crate::endpoint::Endpoint;
 use crate::finding::Finding;
 
+mod certificate;
+mod dane;
+
+pub use certificate::{
+    BasicConstraintsFacts, CertificateFacts, CertificateParseError, CertificateValidity, ChainCompleteness,
+    ChainFacts, ChainLink, PublicKeyAlgorithm, PublicKeyFacts, SignatureAlgorithmFacts, SignatureCheck,
+    SubjectAltNames, ValidationLevel, ValidityStatus,
+};
+pub use dane::{DaneAssessment, DaneStatus, TlsaMatch, TlsaRecordResult, TlsaRollover, TlsaRolloverKind};
+
 /// The version of the JSON report shape. Bumped on every incompatible change;
 /// additions of optional fields keep it.
 pub const SCHEMA_VERSION: u32 = 1;
@@ -205,17 +215,29 @@ pub struct TlsHandshake {
     pub ocsp_stapled: bool,
     /// The certificate chain as the server sent it, leaf first.
     pub certificates: Vec<CertificateObservation>,
+    /// How the served chain hangs together, when a chain was served.
+    #[serde(default)]
+    pub chain: Option<ChainFacts>,
     /// Whether the chain validates for the SNI name against the trust anchors used.
     pub trust: TrustVerdict,
+    /// How the server's TLSA records match this chain, when DANE was assessed.
+    #[serde(default)]
+    pub dane: Option<DaneAssessment>,
 }
 
 /// One certificate as served.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
 pub struct CertificateObservation {
     /// SHA-256 of the DER encoding, lower-case hex.
     pub sha256: String,
     /// The DER encoding, base64 (standard alphabet, padded).
     pub der_base64: String,
+    /// What the certificate says, when its DER parses.
+    #[serde(default)]
+    pub facts: Option<CertificateFacts>,
+    /// Why the DER does not parse, when it does not.
+    #[serde(default)]
+    pub parse_error: Option<CertificateParseError>,
 }
 
 /// The verdict of chain validation.

@@ -217,9 +217,10 @@ pub async fn probe_endpoints(
         .collect()
 }
 
-/// Probes `targets` concurrently and returns the whole [`Observations`] of
-/// an assessment of `target`: the endpoints, when it started, how long it
-/// took and how many connections it opened.
+/// Probes `targets` concurrently and returns the whole
+/// [`Observations`](mailtls_core::Observations) of an assessment of `target`:
+/// the endpoints, when it started, how long it took and how many connections
+/// it opened.
 pub async fn observe(
     target: mailtls_core::Target,
     connector: std::sync::Arc<dyn Connector>,

@@ -13,6 +13,8 @@
 //! through [`mailtls_core::transport`] so that every read is bounded.
 #![cfg_attr(test, allow(clippy::unwrap_used, clippy::indexing_slicing, clippy::panic))]
 
+pub mod certificate;
+pub mod dane;
 pub mod danger;
 mod endpoint_probe;
 pub mod imap;
@@ -22,5 +24,7 @@ pub mod sieve;
 pub mod smtp;
 pub mod tls;
 
+pub use certificate::{analyse_chain, certificate_facts, name_matches, observe_certificate, spki_der};
+pub use dane::{TlsaAssociation, assess_tlsa_set, match_tlsa, rollover_scheme};
 pub use endpoint_probe::{ProbeConfig, observe, probe_endpoint, probe_endpoints};
 pub use tls::{TrustAnchors, TrustAnchorsError};

@@ -4,17 +4,16 @@
 //! move to a newer rustls touches two files.
 
 use std::sync::Arc;
-use std::time::Duration;
+use std::time::{Duration, SystemTime};
 
-use base64::Engine;
 use mailtls_core::transport::BoxStream;
-use mailtls_core::{CertificateObservation, TlsHandshake, TlsVersion, TrustVerdict};
+use mailtls_core::{TlsHandshake, TlsVersion, TrustVerdict};
 use rustls::pki_types::pem::PemObject;
-use rustls::pki_types::{CertificateDer, ServerName};
+use rustls::pki_types::{CertificateDer, ServerName, SignatureVerificationAlgorithm};
 use rustls::{ClientConfig, ProtocolVersion, RootCertStore};
-use sha2::{Digest, Sha256};
 use tokio_rustls::TlsConnector;
 
+use crate::certificate::{analyse_chain, observe_certificate};
 use crate::danger::ObservingVerifier;
 
 /// The certificates a chain must lead to.
@@ -110,12 +109,29 @@ impl TrustAnchors {
     pub(crate) fn root_store(&self) -> Arc<RootCertStore> {
         Arc::clone(&self.roots)
     }
+
+    /// Whether `subject` (the contents octets of a DER Name) is the subject of
+    /// one of the anchors.
+    pub(crate) fn has_subject(&self, subject: &[u8]) -> bool {
+        self.roots
+            .roots
+            .iter()
+            .any(|anchor| anchor.subject.as_ref() == subject)
+    }
 }
 
 /// The crypto provider for every handshake: aws-lc-rs, which also has the
 /// post-quantum hybrid X25519MLKEM768.
 fn provider() -> Arc<rustls::crypto::CryptoProvider> {
     Arc::new(rustls::crypto::aws_lc_rs::default_provider())
+}
+
+/// The provider's signature verification algorithms, for checking certificate
+/// signatures outside a handshake: self-signatures, chain links, DANE-TA paths.
+pub(crate) fn signature_verification_algorithms() -> &'static [&'static dyn SignatureVerificationAlgorithm] {
+    rustls::crypto::aws_lc_rs::default_provider()
+        .signature_verification_algorithms
+        .all
 }
 
 /// Completes a TLS 1.2/1.3 handshake on `stream` and returns the TLS stream and
@@ -138,6 +154,7 @@ pub(crate) async fn handshake(
         .with_no_client_auth();
     config.alpn_protocols = alpn.iter().map(|p| p.to_vec()).collect();
     let connector = TlsConnector::from(Arc::new(config));
+    let reference_name = server_name.to_str().into_owned();
     let tls = match tokio::time::timeout(timeout, connector.connect(server_name, stream)).await {
         Err(_) => {
             return Err(format!(
@@ -164,15 +181,19 @@ pub(crate) async fn handshake(
     let alpn = connection
         .alpn_protocol()
         .map(|p| String::from_utf8_lossy(p).into_owned());
-    let certificates = connection
-        .peer_certificates()
-        .unwrap_or_default()
+    // The facts are judged as of now; the WebPKI verdict used rustls's clock,
+    // which is the same system clock.
+    let now = SystemTime::now();
+    let chain = connection.peer_certificates().unwrap_or_default();
+    let certificates = chain
         .iter()
-        .map(|der| CertificateObservation {
-            sha256: hex(&Sha256::digest(der.as_ref())),
-            der_base64: base64::engine::general_purpose::STANDARD.encode(der.as_ref()),
-        })
+        .map(|der| observe_certificate(der.as_ref(), now))
         .collect();
+    let chain = (!chain.is_empty()).then(|| {
+        analyse_chain(chain, Some(&reference_name), |subject| {
+            anchors.has_subject(subject)
+        })
+    });
     let seen = verifier.take_seen();
     let facts = TlsHandshake {
         version,
@@ -181,9 +202,11 @@ pub(crate) async fn handshake(
         alpn,
         ocsp_stapled: seen.as_ref().is_some_and(|seen| seen.ocsp_stapled),
         certificates,
+        chain,
         trust: seen.map(|seen| seen.verdict).unwrap_or(TrustVerdict::NotChecked {
             reason: "the server sent no certificate".into(),
         }),
+        dane: None,
     };
     Ok((Box::new(tls), facts))
 }
@@ -215,10 +238,6 @@ pub fn iana_group_name(group: rustls::NamedGroup) -> String {
             None => format!("0x{:04X}", u16::from(other)),
         },
     }
-}
-
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
 #[cfg(test)]

@@ -145,10 +145,14 @@ mod tests {
                     certificates: vec![CertificateObservation {
                         sha256: "ab".repeat(32),
                         der_base64: String::new(),
+                        facts: None,
+                        parse_error: None,
                     }],
+                    chain: None,
                     trust: TrustVerdict::Untrusted {
                         reason: "UnknownIssuer".into(),
                     },
+                    dane: None,
                 }),
                 tls_failure: None,
             }],
