@@ -18,6 +18,9 @@ pub(crate) struct Cli {
 
 #[derive(Debug, Subcommand)]
 pub(crate) enum Command {
+    /// Full assessment of a mail domain: DNS policy, every MX and submission/IMAP/POP3
+    /// endpoint over STARTTLS and implicit TLS, certificates, DANE and MTA-STS.
+    Check(CheckArgs),
     /// Start a self-contained demo mail domain on loopback and assess it (no network needed).
     Demo(DemoArgs),
     /// Assess one server: smtp://host[:port], submission://, submissions://, lmtp://, imap://,
@@ -82,6 +85,28 @@ pub(crate) struct TlsArgs {
     /// used for SNI and certificate validation.
     #[arg(long, value_name = "IP")]
     pub(crate) connect: Option<IpAddr>,
+    /// Extra trust anchors (PEM), e.g. a private CA, besides the Mozilla roots.
+    #[arg(long, value_name = "PEM")]
+    pub(crate) ca_file: Option<PathBuf>,
+    /// The name to send in EHLO/LHLO.
+    #[arg(long, value_name = "FQDN", default_value = "mailtls.invalid")]
+    pub(crate) ehlo_name: String,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct CheckArgs {
+    /// The mail domain.
+    #[arg(value_name = "DOMAIN", value_parser = parse_domain)]
+    pub(crate) domain: Domain,
+    /// A DKIM selector to look up (repeatable; selectors cannot be discovered from DNS).
+    #[arg(long = "dkim-selector", value_name = "SELECTOR")]
+    pub(crate) dkim_selectors: Vec<String>,
+    /// Do not try the list of common DKIM selectors.
+    #[arg(long)]
+    pub(crate) no_common_selectors: bool,
+    /// An extra submission/IMAP/POP3 host to probe besides those SRV names (repeatable).
+    #[arg(long = "host", value_name = "NAME", value_parser = parse_domain)]
+    pub(crate) hosts: Vec<Domain>,
     /// Extra trust anchors (PEM), e.g. a private CA, besides the Mozilla roots.
     #[arg(long, value_name = "PEM")]
     pub(crate) ca_file: Option<PathBuf>,

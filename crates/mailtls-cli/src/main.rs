@@ -8,6 +8,7 @@
 #![cfg_attr(test, allow(clippy::unwrap_used, clippy::indexing_slicing, clippy::panic))]
 
 mod args;
+mod check;
 mod demo;
 mod dns;
 mod output;
@@ -57,6 +58,7 @@ fn main() -> ExitCode {
     };
     let result = runtime.block_on(async {
         match &cli.command {
+            Command::Check(check) => check::run(&cli.common, check).await,
             Command::Demo(demo) => demo::run(&cli.common, demo).await,
             Command::Tls(tls) => tls::run(&cli.common, tls).await,
             Command::Dns(dns) => dns::run(&cli.common, dns).await,

@@ -170,51 +170,22 @@ async fn run(
     }
 }
 
-/// Probes several endpoints concurrently and returns their observations in the
-/// order given. Each target costs one connection.
+/// Probes several endpoints within the default [`Limits`](crate::scheduler::Limits)
+/// and returns their observations in the order given. Each target costs one connection.
 pub async fn probe_endpoints(
     connector: std::sync::Arc<dyn Connector>,
     config: std::sync::Arc<ProbeConfig>,
     targets: Vec<(Endpoint, SocketAddr)>,
 ) -> Vec<EndpointObservation> {
-    let mut tasks = tokio::task::JoinSet::new();
-    for (index, (endpoint, address)) in targets.iter().cloned().enumerate() {
-        let connector = std::sync::Arc::clone(&connector);
-        let config = std::sync::Arc::clone(&config);
-        tasks.spawn(async move {
-            (
-                index,
-                probe_endpoint(connector.as_ref(), &config, &endpoint, address).await,
-            )
-        });
-    }
-    let mut results: Vec<Option<EndpointObservation>> = vec![None; targets.len()];
-    while let Some(joined) = tasks.join_next().await {
-        if let Ok((index, observation)) = joined
-            && let Some(slot) = results.get_mut(index)
-        {
-            *slot = Some(observation);
-        }
-    }
-    // A task that panicked leaves its slot empty; report it rather than lose the endpoint.
-    targets
-        .into_iter()
-        .zip(results)
-        .map(|((endpoint, address), result)| {
-            result.unwrap_or_else(|| EndpointObservation {
-                sni: endpoint.host.sni().map(|domain| domain.as_str().to_owned()),
-                endpoint,
-                address,
-                connections: 0,
-                outcome: ProbeOutcome::Error {
-                    message: "the probe task failed".into(),
-                },
-                dialogue: None,
-                tls: None,
-                tls_failure: None,
-            })
-        })
-        .collect()
+    let limits = crate::scheduler::Limits::default();
+    crate::scheduler::probe_all(
+        connector,
+        config,
+        limits,
+        targets,
+        crate::scheduler::no_progress(),
+    )
+    .await
 }
 
 /// Probes `targets` concurrently and returns the whole

@@ -13,6 +13,7 @@
 //! through [`mailtls_core::transport`] so that every read is bounded.
 #![cfg_attr(test, allow(clippy::unwrap_used, clippy::indexing_slicing, clippy::panic))]
 
+pub mod assessor;
 pub mod certificate;
 pub mod dane;
 pub mod danger;

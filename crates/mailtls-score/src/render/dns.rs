@@ -3,7 +3,7 @@
 use std::fmt::Write;
 
 use mailtls_core::{DnsLookup, DnssecStatus, LookupStatus};
-use mailtls_dns::policy::{DnsReport, MailHost, TxtPolicy};
+use mailtls_dns::policy::{DnsReport, DomainPolicy, MailHost, TxtPolicy};
 use mailtls_dns::{IssueLevel, RecordIssue};
 
 /// Longest record text shown on one line; the JSON report has it whole.
@@ -29,15 +29,20 @@ pub fn dns_text(report: &DnsReport) -> String {
         },
         report.duration_ms,
     );
+    policy_text(&mut out, policy);
+    out
+}
 
-    section(&mut out, "MX", &policy.mx.lookup);
+/// Every section of a domain's DNS policy, for `dns` and `check` alike.
+pub(crate) fn policy_text(out: &mut String, policy: &DomainPolicy) {
+    section(out, "MX", &policy.mx.lookup);
     for host in &policy.mx.hosts {
-        mail_host(&mut out, host);
+        mail_host(out, host);
     }
-    issues(&mut out, &policy.mx.issues);
+    issues(out, &policy.mx.issues);
 
-    section(&mut out, "SPF", &policy.spf.lookup);
-    records(&mut out, &policy.spf.records);
+    section(out, "SPF", &policy.spf.lookup);
+    records(out, &policy.spf.records);
     if !policy.spf.records.is_empty() {
         let _ = writeln!(
             out,
@@ -45,12 +50,12 @@ pub fn dns_text(report: &DnsReport) -> String {
             policy.spf.dns_lookups, policy.spf.void_lookups
         );
     }
-    issues(&mut out, &policy.spf.issues);
+    issues(out, &policy.spf.issues);
 
     let dmarc = &policy.dmarc;
     if let Some(last) = dmarc.lookups.last() {
-        section(&mut out, "DMARC", last);
-        records(&mut out, &last.records);
+        section(out, "DMARC", last);
+        records(out, &last.records);
     }
     if let Some(from) = &dmarc.inherited_from {
         let _ = writeln!(out, "  inherited from the organisational domain {from}");
@@ -63,9 +68,9 @@ pub fn dns_text(report: &DnsReport) -> String {
         };
         let _ = writeln!(out, "  reports to {}: {verdict}", authorization.destination.uri);
     }
-    issues(&mut out, &dmarc.issues);
+    issues(out, &dmarc.issues);
 
-    section(&mut out, "DKIM", &policy.dkim.domainkey_lookup);
+    section(out, "DKIM", &policy.dkim.domainkey_lookup);
     let node = match policy.dkim.domainkey_exists {
         Some(true) => "_domainkey exists",
         Some(false) => "_domainkey does not exist (NXDOMAIN): no selector can be published",
@@ -85,15 +90,15 @@ pub fn dns_text(report: &DnsReport) -> String {
             _ => status_word(&selector.lookup).to_owned(),
         };
         let _ = writeln!(out, "  selector {:<14}{state}", selector.selector);
-        issues(&mut out, &selector.issues);
+        issues(out, &selector.issues);
     }
 
-    txt_section(&mut out, "MTA-STS", &policy.mta_sts);
-    txt_section(&mut out, "TLS-RPT", &policy.tls_rpt);
-    txt_section(&mut out, "BIMI", &policy.bimi);
+    txt_section(out, "MTA-STS", &policy.mta_sts);
+    txt_section(out, "TLS-RPT", &policy.tls_rpt);
+    txt_section(out, "BIMI", &policy.bimi);
 
     if let Some(last) = policy.caa.lookups.last() {
-        section(&mut out, "CAA", last);
+        section(out, "CAA", last);
     }
     match &policy.caa.relevant_name {
         Some(name) => {
@@ -107,7 +112,7 @@ pub fn dns_text(report: &DnsReport) -> String {
             let _ = writeln!(out, "  none up to the top-level domain: any CA may issue");
         }
     }
-    issues(&mut out, &policy.caa.issues);
+    issues(out, &policy.caa.issues);
 
     let _ = writeln!(out, "\nSRV");
     for service in &policy.services.services {
@@ -116,10 +121,9 @@ pub fn dns_text(report: &DnsReport) -> String {
             _ => status_word(&service.lookup).to_owned(),
         };
         let _ = writeln!(out, "  {:<28}{shown}", service.lookup.name);
-        issues(&mut out, &service.issues);
+        issues(out, &service.issues);
     }
-    issues(&mut out, &policy.services.issues);
-    out
+    issues(out, &policy.services.issues);
 }
 
 fn status_word(lookup: &DnsLookup) -> &'static str {

@@ -1,12 +1,17 @@
 //! Renderers: one report, the same words in the terminal and on the web.
 
+mod assessment;
 mod dns;
 
 use std::fmt::Write;
 
+pub use assessment::assessment_text;
 pub use dns::dns_text;
 
-use mailtls_core::{EndpointObservation, Observations, ProbeOutcome, Target, TlsHandshake, TrustVerdict};
+use mailtls_core::{
+    DaneStatus, EndpointObservation, Observations, ProbeOutcome, Target, TlsHandshake, TlsaMatch,
+    TrustVerdict,
+};
 
 /// Renders observations as plain text for a terminal, one block per endpoint.
 pub fn observations_text(observations: &Observations) -> String {
@@ -36,7 +41,7 @@ fn row(out: &mut String, label: &str, value: &str) {
     let _ = writeln!(out, "  {label:<13}{value}");
 }
 
-fn endpoint_text(out: &mut String, observation: &EndpointObservation) {
+pub(crate) fn endpoint_text(out: &mut String, observation: &EndpointObservation) {
     let _ = writeln!(out, "{}  ({})", observation.endpoint, observation.address);
     let outcome = match &observation.outcome {
         ProbeOutcome::Completed => "completed".to_owned(),
@@ -93,10 +98,62 @@ fn tls_text(out: &mut String, tls: &TlsHandshake) {
         &format!("{trust}; chain of {}", tls.certificates.len()),
     );
     if let Some(leaf) = tls.certificates.first() {
+        match (&leaf.facts, &leaf.parse_error) {
+            (Some(facts), _) => {
+                let names = facts
+                    .subject_alt_names
+                    .as_ref()
+                    .map(|sans| sans.dns_names.join(", "))
+                    .unwrap_or_else(|| facts.subject_common_names.join(", "));
+                row(out, "leaf names", &names);
+                row(out, "leaf issuer", &facts.issuer);
+                let key = match (facts.public_key.bits, &facts.public_key.curve) {
+                    (_, Some(curve)) => format!("{:?} {curve}", facts.public_key.algorithm),
+                    (Some(bits), None) => format!("{:?} {bits} bits", facts.public_key.algorithm),
+                    (None, None) => format!("{:?}", facts.public_key.algorithm),
+                };
+                row(
+                    out,
+                    "leaf key",
+                    &format!("{key}, signed with {}", facts.signature_algorithm.name),
+                );
+                row(
+                    out,
+                    "leaf expiry",
+                    &format!(
+                        "{} ({} days, {:?})",
+                        facts.validity.not_after_rfc3339,
+                        facts.validity.days_to_expiry,
+                        facts.validity.status
+                    ),
+                );
+            }
+            (None, Some(error)) => row(out, "leaf", &format!("does not parse: {error:?}")),
+            (None, None) => {}
+        }
         row(out, "leaf sha256", &leaf.sha256);
     }
     if tls.ocsp_stapled {
         row(out, "OCSP", "stapled");
+    }
+    if let Some(dane) = &tls.dane {
+        let status = match &dane.status {
+            DaneStatus::Authenticated { matched } => format!("authenticated by {} record(s)", matched.len()),
+            DaneStatus::NotAuthenticated { reason } => format!("NOT authenticated: {reason}"),
+            DaneStatus::Unusable { reason } => format!("unusable: {reason}"),
+        };
+        row(out, "DANE", &status);
+        for record in &dane.records {
+            let result = match &record.result {
+                TlsaMatch::Matched { .. } => "matches".to_owned(),
+                TlsaMatch::NotMatched { reason }
+                | TlsaMatch::UnusableForSmtp { reason }
+                | TlsaMatch::Unusable { reason } => reason.clone(),
+            };
+            let shown = record.record.get(..24).unwrap_or(&record.record);
+            row(out, "", &format!("{shown}…: {result}"));
+        }
+        row(out, "", &format!("rollover: {}", dane.rollover.description));
     }
 }
 

@@ -1,0 +1,87 @@
+//! `mailtls check <domain>`: the full assessment of a mail domain.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use anyhow::Context;
+use mailtls_core::transport::{Connector, LineLimits, TcpConnector};
+use mailtls_dns::policy::PolicyOptions;
+use mailtls_probe::assessor::{AssessOptions, Assessment, assess};
+use mailtls_probe::scheduler::{Progress, ProgressSink, no_progress};
+use mailtls_probe::{ProbeConfig, TrustAnchors};
+
+use crate::args::{CheckArgs, CommonArgs, Format};
+use crate::output::write_text;
+use crate::{exit, resolve};
+
+pub(crate) async fn run(common: &CommonArgs, args: &CheckArgs) -> anyhow::Result<u8> {
+    let mut trust = TrustAnchors::mozilla();
+    if let Some(path) = &args.ca_file {
+        let pem = std::fs::read(path).with_context(|| format!("reading --ca-file {}", path.display()))?;
+        trust = trust
+            .with_pem(&pem)
+            .with_context(|| format!("--ca-file {}", path.display()))?;
+    }
+    let resolver = resolve::resolver(common)?;
+    let timeout = Duration::from_secs(common.timeout);
+    let options = AssessOptions {
+        probe: probe_config(timeout, trust, &args.ehlo_name),
+        policy: PolicyOptions {
+            dkim_selectors: args.dkim_selectors.clone(),
+            common_dkim_selectors: !args.no_common_selectors,
+        },
+        extra_hosts: args.hosts.clone(),
+        ipv4: !common.ipv6_only,
+        ipv6: !common.ipv4_only,
+        ..AssessOptions::default()
+    };
+    let connector: Arc<dyn Connector> = Arc::new(TcpConnector { io_timeout: timeout });
+    let assessment = assess(&resolver, connector, &options, &args.domain, progress(common)).await;
+    write_assessment(common, &assessment)?;
+    Ok(exit::OK)
+}
+
+/// The probe settings the CLI derives from `--timeout`.
+pub(crate) fn probe_config(timeout: Duration, trust: TrustAnchors, ehlo_name: &str) -> ProbeConfig {
+    ProbeConfig {
+        ehlo_name: ehlo_name.to_owned(),
+        connect_timeout: timeout,
+        tls_timeout: timeout,
+        limits: LineLimits {
+            deadline: timeout * 3,
+            ..LineLimits::default()
+        },
+        trust,
+    }
+}
+
+/// One line on standard error per finished endpoint, unless quiet.
+pub(crate) fn progress(common: &CommonArgs) -> ProgressSink {
+    if common.quiet {
+        return no_progress();
+    }
+    Arc::new(|event| {
+        if let Progress::Finished {
+            endpoint,
+            address,
+            done,
+            total,
+            ..
+        } = event
+        {
+            eprintln!("[{done}/{total}] {endpoint} ({address}) done");
+        }
+    })
+}
+
+pub(crate) fn write_assessment(common: &CommonArgs, assessment: &Assessment) -> anyhow::Result<()> {
+    let text = match common.format {
+        Format::Json => {
+            let mut json = serde_json::to_string_pretty(assessment).context("serialising the report")?;
+            json.push('\n');
+            json
+        }
+        Format::Text => mailtls_score::render::assessment_text(assessment),
+    };
+    write_text(common, &text)
+}
