@@ -1,18 +1,21 @@
-//! `mailtls demo`: a whole mail domain on loopback, assessed end to end, with
-//! no network and nothing to install.
+//! `mailtls demo`: a whole mail domain on loopback, assessed end to end
+//! exactly as `mailtls check` assesses a real one, with no network and
+//! nothing to install.
 
 use std::sync::Arc;
 use std::time::Duration;
 
 use anyhow::Context;
-use mailtls_core::Target;
-use mailtls_core::transport::{LineLimits, TcpConnector};
+use mailtls_core::transport::{Connector, DnsTransport, UdpTcpTransport};
 use mailtls_demo::DemoEnvironment;
-use mailtls_probe::{ProbeConfig, TrustAnchors, observe};
+use mailtls_dns::Resolver;
+use mailtls_dns::policy::PolicyOptions;
+use mailtls_probe::TrustAnchors;
+use mailtls_probe::assessor::{AssessOptions, assess};
 
 use crate::args::{CommonArgs, DemoArgs, Format};
+use crate::check::{probe_config, progress, write_assessment};
 use crate::exit;
-use crate::output::write_observations;
 
 pub(crate) async fn run(common: &CommonArgs, _args: &DemoArgs) -> anyhow::Result<u8> {
     let environment = DemoEnvironment::start()
@@ -20,35 +23,44 @@ pub(crate) async fn run(common: &CommonArgs, _args: &DemoArgs) -> anyhow::Result
         .context("starting the demo environment")?;
     if !common.quiet && common.format == Format::Text {
         eprintln!(
-            "Demo mail domain {} on loopback: authoritative DNS at {}, {} mail services, certificates from a throw-away CA.",
+            "Demo mail domain {} on loopback: authoritative DNS at {}, {} mail services and an MTA-STS \
+             policy host, certificates from a throw-away CA.",
             environment.zone(),
             environment.dns_server(),
             environment.services().len(),
         );
     }
     let timeout = Duration::from_secs(common.timeout);
-    let config = ProbeConfig {
-        connect_timeout: timeout,
-        tls_timeout: timeout,
-        limits: LineLimits {
-            deadline: timeout * 3,
-            ..LineLimits::default()
+    let trust = TrustAnchors::mozilla()
+        .with_der(environment.ca_certificate_der().clone())
+        .context("trusting the demo CA")?;
+    // The demo's own authoritative server stands in for a resolver; it does
+    // not sign its zone, so no DNSSEC verdict is claimed.
+    let transport: Arc<dyn DnsTransport> = Arc::new(UdpTcpTransport::new(
+        environment.dns_server(),
+        timeout.min(Duration::from_secs(5)),
+        2,
+    ));
+    let resolver = Resolver::new(vec![transport], false);
+    let options = AssessOptions {
+        probe: probe_config(timeout, trust, "mailtls.invalid"),
+        policy: PolicyOptions {
+            dkim_selectors: vec![environment.dkim_selector().to_owned()],
+            common_dkim_selectors: false,
         },
-        trust: TrustAnchors::mozilla()
-            .with_der(environment.ca_certificate_der().clone())
-            .context("trusting the demo CA")?,
-        ..ProbeConfig::default()
+        ipv4: !common.ipv6_only,
+        ipv6: !common.ipv4_only,
+        ..AssessOptions::default()
     };
-    let connector = Arc::new(TcpConnector { io_timeout: timeout });
-    let targets = environment
-        .services()
-        .iter()
-        .map(|service| (service.endpoint.clone(), service.address))
-        .collect();
-    let target = Target::Domain {
-        domain: environment.zone().clone(),
-    };
-    let observations = observe(target, connector, Arc::new(config), targets).await;
-    write_observations(common, &observations)?;
+    let connector: Arc<dyn Connector> = Arc::new(environment.connector());
+    let assessment = assess(
+        &resolver,
+        connector,
+        &options,
+        environment.zone(),
+        progress(common),
+    )
+    .await;
+    write_assessment(common, &assessment)?;
     Ok(exit::OK)
 }

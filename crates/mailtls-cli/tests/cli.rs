@@ -20,7 +20,7 @@ fn demo_json_reports_every_service_with_trusted_tls() {
     assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
     let report: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
     assert_eq!(report["schema_version"], 1);
-    assert_eq!(report["target"]["domain"], "demo.mailtls.test");
+    assert_eq!(report["domain"], "demo.mailtls.test");
     let endpoints = report["endpoints"].as_array().unwrap();
     let protocols: Vec<&str> = endpoints
         .iter()
@@ -40,7 +40,25 @@ fn demo_json_reports_every_service_with_trusted_tls() {
         assert!(version == "TLSv1.3" || version == "TLSv1.2", "{name}: {version}");
         assert!(!endpoint["tls"]["certificates"].as_array().unwrap().is_empty());
     }
-    assert_eq!(report["connections"].as_u64().unwrap(), endpoints.len() as u64);
+    // The MX is found through DNS and probed on port 25, which the demo maps
+    // to its SMTP server.
+    let mx = endpoints
+        .iter()
+        .find(|e| e["endpoint"]["protocol"] == "smtp")
+        .unwrap();
+    assert_eq!(mx["endpoint"]["port"], 25);
+    // The demo's TLSA record matches, but the zone is not signed: DANE is unusable.
+    assert_eq!(mx["tls"]["dane"]["status"]["status"], "unusable");
+    assert_eq!(mx["tls"]["dane"]["records"][0]["result"]["status"], "matched");
+    let mta_sts = &report["mta_sts"];
+    assert_eq!(mta_sts["fetch"]["status"], 200);
+    assert_eq!(mta_sts["fetch"]["policy"]["mode"], "enforce");
+    assert_eq!(mta_sts["uncovered_mx"].as_array().unwrap().len(), 0);
+    // One connection per endpoint, and one for the MTA-STS policy.
+    assert_eq!(
+        report["connections"].as_u64().unwrap(),
+        endpoints.len() as u64 + 1
+    );
 }
 
 #[test]

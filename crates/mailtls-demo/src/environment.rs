@@ -8,9 +8,10 @@ use rustls_pki_types::{CertificateDer, PrivatePkcs8KeyDer};
 use tokio::task::JoinSet;
 use tokio_rustls::TlsAcceptor;
 
+use crate::DemoConnector;
 use crate::dkim::{self, DkimKey};
 use crate::dns::DnsSockets;
-use crate::dns::demo_zone::{IMAP, MX1, ORIGIN, ServiceRecord, ZoneInputs, demo_zones};
+use crate::dns::demo_zone::{IMAP, MTA_STS, MX1, ORIGIN, ServiceRecord, ZoneInputs, demo_zones};
 use crate::dns::zone::Zone;
 use crate::error::DemoError;
 use crate::imap::ImapDialogue;
@@ -110,6 +111,7 @@ pub struct DemoEnvironment {
     ca_pem: String,
     ca_der: CertificateDer<'static>,
     services: Vec<DemoService>,
+    policy_server: SocketAddr,
     dkim: DkimKey,
     zones: Arc<[Zone]>,
     tasks: JoinSet<()>,
@@ -164,6 +166,7 @@ impl DemoEnvironment {
             mx1_ipv6,
         })?
         .into();
+        let policy_server = start_policy_server(&ca, &mut tasks).await?;
         let dns = DnsSockets::bind().await?;
         let dns_server = dns.local_addr().map_err(|source| DemoError::Bind {
             service: "dns",
@@ -179,10 +182,33 @@ impl DemoEnvironment {
             ca_pem: ca.certificate_pem().to_owned(),
             ca_der: ca.certificate_der().clone(),
             services,
+            policy_server,
             dkim,
             zones,
             tasks,
         })
+    }
+
+    /// The MTA-STS policy host (`mta-sts.demo.mailtls.test`): HTTPS on an
+    /// ephemeral port of 127.0.0.1.
+    pub fn policy_server(&self) -> SocketAddr {
+        self.policy_server
+    }
+
+    /// A connector that reaches the demo's servers where a real domain's would
+    /// be (MX on port 25, the MTA-STS host on 443) and refuses every other
+    /// address that is not a demo server. See [`DemoConnector`].
+    pub fn connector(&self) -> DemoConnector {
+        let smtp = self
+            .service(MailProtocol::Smtp)
+            .map(|service| service.addresses.clone())
+            .unwrap_or_default();
+        let allowed = self
+            .services
+            .iter()
+            .flat_map(|service| service.addresses.iter().copied())
+            .collect();
+        DemoConnector::new(smtp, self.policy_server, allowed)
     }
 
     /// The demo zone, `demo.mailtls.test`.
@@ -255,6 +281,27 @@ impl Drop for DemoEnvironment {
         // contract depends on it: no server outlives the environment.
         self.tasks.abort_all();
     }
+}
+
+/// Binds the MTA-STS policy host on 127.0.0.1 and spawns it.
+async fn start_policy_server(
+    ca: &CertificateAuthority,
+    tasks: &mut JoinSet<()>,
+) -> Result<SocketAddr, DemoError> {
+    let identity = ca.issue_server(MTA_STS)?;
+    let any = SocketAddr::from(([127, 0, 0, 1], 0));
+    let bind_error = |source| DemoError::Bind {
+        service: "mta-sts",
+        address: any,
+        source,
+    };
+    let listener = tokio::net::TcpListener::bind(any).await.map_err(bind_error)?;
+    let address = listener.local_addr().map_err(bind_error)?;
+    tasks.spawn(crate::policy_server::serve(
+        listener,
+        TlsAcceptor::from(Arc::clone(&identity.config)),
+    ));
+    Ok(address)
 }
 
 /// Binds one service's ports and spawns its servers.

@@ -45,6 +45,7 @@
 //! ```
 #![cfg_attr(test, allow(clippy::unwrap_used, clippy::indexing_slicing, clippy::panic))]
 
+mod connector;
 mod dkim;
 mod dns;
 mod environment;
@@ -53,9 +54,11 @@ mod imap;
 mod line;
 mod listener;
 mod pki;
+mod policy_server;
 mod pop3;
 mod session;
 mod smtp;
 
+pub use connector::DemoConnector;
 pub use environment::{DemoEnvironment, DemoService};
 pub use error::DemoError;

@@ -29,7 +29,7 @@ pub(crate) const IMAP: &str = "imap.demo.mailtls.test";
 /// The name server.
 const NS1: &str = "ns1.demo.mailtls.test";
 /// The MTA-STS policy host (RFC 8461 §3.2).
-const MTA_STS: &str = "mta-sts.demo.mailtls.test";
+pub(crate) const MTA_STS: &str = "mta-sts.demo.mailtls.test";
 /// The reverse zone for 127.0.0.1.
 const REVERSE_ORIGIN: &str = "1.0.0.127.in-addr.arpa";
 

@@ -165,3 +165,20 @@ fn start_outside_a_tokio_runtime_is_an_error() {
         Poll::Ready(Err(DemoError::NoRuntime))
     ));
 }
+
+#[tokio::test]
+async fn connector_routes_only_to_demo_servers() {
+    let demo = DemoEnvironment::start().await.unwrap();
+    let connector = demo.connector();
+    let smtp = demo.service(MailProtocol::Smtp).unwrap().address;
+    assert_eq!(connector.route("127.0.0.1:25".parse().unwrap()), Some(smtp));
+    assert_eq!(
+        connector.route("127.0.0.1:443".parse().unwrap()),
+        Some(demo.policy_server())
+    );
+    let imaps = demo.service(MailProtocol::Imaps).unwrap().address;
+    assert_eq!(connector.route(imaps), Some(imaps));
+    // Nothing else on this host, nor anything off it, is reachable.
+    assert_eq!(connector.route("127.0.0.1:22".parse().unwrap()), None);
+    assert_eq!(connector.route("192.0.2.1:25".parse().unwrap()), None);
+}

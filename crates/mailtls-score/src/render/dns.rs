@@ -120,7 +120,7 @@ pub(crate) fn policy_text(out: &mut String, policy: &DomainPolicy) {
             LookupStatus::Answer => service.lookup.records.join(", "),
             _ => status_word(&service.lookup).to_owned(),
         };
-        let _ = writeln!(out, "  {:<28}{shown}", service.lookup.name);
+        let _ = writeln!(out, "  {:<40} {shown}", service.lookup.name);
         issues(out, &service.issues);
     }
     issues(out, &policy.services.issues);
