@@ -23,8 +23,8 @@ pub use finding::{Evidence, Finding, Reference, Severity, Status};
 pub use observation::{
     BasicConstraintsFacts, CertificateFacts, CertificateObservation, CertificateParseError,
     CertificateValidity, ChainCompleteness, ChainFacts, ChainLink, DaneAssessment, DaneStatus,
-    DialogueObservation, Direction, DnsLookup, DnssecStatus, EndpointObservation, Generator, LookupStatus,
-    Observations, ProbeOutcome, PublicKeyAlgorithm, PublicKeyFacts, Report, SCHEMA_VERSION,
+    DialogueObservation, Direction, DnsLookup, DnssecStatus, EndpointObservation, Generator, InjectionTest,
+    LookupStatus, Observations, ProbeOutcome, PublicKeyAlgorithm, PublicKeyFacts, Report, SCHEMA_VERSION,
     SignatureAlgorithmFacts, SignatureCheck, SubjectAltNames, Target, TlsHandshake, TlsVersion, TlsaMatch,
     TlsaRecordResult, TlsaRollover, TlsaRolloverKind, TranscriptLine, TrustVerdict, ValidationLevel,
     ValidityStatus,

@@ -159,8 +159,32 @@ pub struct DialogueObservation {
     pub starttls_reply: Option<String>,
     /// Capabilities announced inside TLS.
     pub capabilities_after_tls: Vec<String>,
+    /// The STARTTLS command injection test (CVE-2011-0411 class), for SMTP.
+    #[serde(default)]
+    pub starttls_injection: Option<InjectionTest>,
     /// The whole exchange, bounded.
     pub transcript: Vec<TranscriptLine>,
+}
+
+/// Whether a server executes plaintext commands pipelined after STARTTLS
+/// inside the TLS session (CVE-2011-0411 and its kin). A man in the middle
+/// can use such a server to inject commands into a protected session.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(tag = "result", rename_all = "snake_case")]
+pub enum InjectionTest {
+    /// `STARTTLS` and `NOOP` were sent in one segment and nothing answered the
+    /// `NOOP` inside TLS: the server discarded the pipelined plaintext.
+    NotVulnerable,
+    /// The server answered the plaintext `NOOP` inside TLS.
+    Vulnerable {
+        /// What the server sent unasked inside TLS.
+        evidence: String,
+    },
+    /// The test did not run.
+    NotTested {
+        /// Why.
+        reason: String,
+    },
 }
 
 /// A TLS protocol version, named as in the JSON report contract.

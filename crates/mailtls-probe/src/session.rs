@@ -104,6 +104,32 @@ impl<'t> Session<'t> {
         Ok(())
     }
 
+    /// Sends several lines in one write (one TCP segment, normally), each
+    /// recorded as sent.
+    pub(crate) async fn send_together(&mut self, lines: &[&str]) -> Result<(), Stop> {
+        let mut bytes = Vec::new();
+        for line in lines {
+            self.transcript.record(Direction::Sent, self.in_tls, line);
+            bytes.extend_from_slice(line.as_bytes());
+            bytes.extend_from_slice(b"\r\n");
+        }
+        self.reader.write_raw(&bytes).await?;
+        Ok(())
+    }
+
+    /// Whatever the server sends unasked within `wait`, recorded as received
+    /// and removed from the input.
+    pub(crate) async fn unasked_within(&mut self, wait: std::time::Duration) -> Result<String, Stop> {
+        self.reader.pending_within(wait).await?;
+        // Taken, so that the next reply read is the answer to the next command.
+        let pending = self.reader.take_pending();
+        let text = String::from_utf8_lossy(&pending).trim_end().to_owned();
+        if !text.is_empty() {
+            self.transcript.record(Direction::Received, self.in_tls, &text);
+        }
+        Ok(text)
+    }
+
     /// Ends the phase: the stream, and bytes the server sent that nobody asked for.
     pub(crate) fn finish(self) -> (BoxStream, Vec<u8>) {
         self.reader.into_parts()

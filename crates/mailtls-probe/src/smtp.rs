@@ -19,7 +19,9 @@
 //!   or 501; after 220 the client starts the TLS handshake at once.
 //! ```
 
-use mailtls_core::DialogueObservation;
+use std::time::Duration;
+
+use mailtls_core::{DialogueObservation, InjectionTest};
 
 use crate::session::{Session, Stop};
 
@@ -213,15 +215,31 @@ pub(crate) async fn before_tls(
         quit(session).await;
         return Ok(false);
     }
-    session.send("STARTTLS").await?;
+    if has_keyword(&dialogue.capabilities_before_tls, "PIPELINING") {
+        // The injection test rides on this connection: a NOOP in the same
+        // segment as STARTTLS must be discarded by the server (RFC 3207 §4.2,
+        // RFC 2920 §3.1), never answered inside TLS.
+        session.send_together(&["STARTTLS", "NOOP"]).await?;
+    } else {
+        session.send("STARTTLS").await?;
+        dialogue.starttls_injection = Some(InjectionTest::NotTested {
+            reason: "the server does not offer PIPELINING, so commands after STARTTLS cannot be sent \
+                     without breaking the protocol"
+                .into(),
+        });
+    }
     let reply = read_reply(session).await?;
     dialogue.starttls_reply = Some(reply.summary());
     if reply.code != 220 {
+        dialogue.starttls_injection = None;
         quit(session).await;
         return Ok(false);
     }
     Ok(true)
 }
+
+/// How long to wait inside TLS for an answer to the injected NOOP.
+const INJECTION_WAIT: Duration = Duration::from_millis(300);
 
 /// The phase inside TLS: the greeting (implicit TLS only), EHLO again, QUIT.
 pub(crate) async fn after_tls(
@@ -233,6 +251,13 @@ pub(crate) async fn after_tls(
 ) -> Result<(), Stop> {
     if expect_greeting {
         greeting(session, dialogue).await?;
+    } else if dialogue.starttls_injection.is_none() {
+        let unasked = session.unasked_within(INJECTION_WAIT).await?;
+        dialogue.starttls_injection = Some(if unasked.is_empty() {
+            InjectionTest::NotVulnerable
+        } else {
+            InjectionTest::Vulnerable { evidence: unasked }
+        });
     }
     dialogue.capabilities_after_tls = hello(session, hello_command, ehlo_name, " inside TLS").await?;
     quit(session).await;

@@ -223,6 +223,11 @@ impl<S: Stream> LineReader<S> {
         Ok(self.buffer.pending().to_vec())
     }
 
+    /// Takes the bytes received but not yet returned as lines.
+    pub fn take_pending(&mut self) -> Vec<u8> {
+        self.buffer.take_pending()
+    }
+
     /// Sends `line` followed by CRLF, within the deadline.
     pub async fn write_line(&mut self, line: &str) -> Result<(), LineError> {
         let mut bytes = Vec::with_capacity(line.len() + 2);

@@ -9,8 +9,8 @@ pub use assessment::assessment_text;
 pub use dns::dns_text;
 
 use mailtls_core::{
-    DaneStatus, EndpointObservation, Observations, ProbeOutcome, Target, TlsHandshake, TlsaMatch,
-    TrustVerdict,
+    DaneStatus, EndpointObservation, InjectionTest, Observations, ProbeOutcome, Target, TlsHandshake,
+    TlsaMatch, TrustVerdict,
 };
 
 /// Renders observations as plain text for a terminal, one block per endpoint.
@@ -63,6 +63,16 @@ pub(crate) fn endpoint_text(out: &mut String, observation: &EndpointObservation)
                 (None, false) => "not offered".to_owned(),
             };
             row(out, "STARTTLS", &starttls);
+        }
+        if let Some(test) = &dialogue.starttls_injection {
+            let verdict = match test {
+                InjectionTest::NotVulnerable => "not vulnerable (pipelined plaintext discarded)".to_owned(),
+                InjectionTest::Vulnerable { evidence } => {
+                    format!("VULNERABLE: answered inside TLS with {evidence:?}")
+                }
+                InjectionTest::NotTested { reason } => format!("not tested: {reason}"),
+            };
+            row(out, "injection", &verdict);
         }
     }
     if let Some(tls) = &observation.tls {
@@ -191,6 +201,7 @@ mod tests {
                     starttls_offered: true,
                     starttls_reply: Some("220 2.0.0 Ready".into()),
                     capabilities_after_tls: vec!["AUTH PLAIN".into()],
+                    starttls_injection: Some(InjectionTest::NotVulnerable),
                     transcript: Vec::new(),
                 }),
                 tls: Some(TlsHandshake {
@@ -227,6 +238,7 @@ smtp://mx1.example.test:25  (127.0.0.1:25)
   greeting     220 mx1.example.test ESMTP
   before TLS   PIPELINING, STARTTLS
   STARTTLS     220 2.0.0 Ready
+  injection    not vulnerable (pipelined plaintext discarded)
   TLS          TLSv1.3  TLS_AES_128_GCM_SHA256  x25519
   certificate  NOT trusted: UnknownIssuer; chain of 1
   leaf sha256  abababababababababababababababababababababababababababababababab
