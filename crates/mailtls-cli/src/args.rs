@@ -113,6 +113,10 @@ pub(crate) struct CheckArgs {
     /// The name to send in EHLO/LHLO.
     #[arg(long, value_name = "FQDN", default_value = "mailtls.invalid")]
     pub(crate) ehlo_name: String,
+    /// Connect to this address instead of the addresses DNS gives; the names are
+    /// still used for SNI and certificate validation.
+    #[arg(long, value_name = "IP")]
+    pub(crate) connect: Option<IpAddr>,
 }
 
 #[derive(Debug, Args)]

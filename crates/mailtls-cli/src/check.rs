@@ -33,6 +33,7 @@ pub(crate) async fn run(common: &CommonArgs, args: &CheckArgs) -> anyhow::Result
         extra_hosts: args.hosts.clone(),
         ipv4: !common.ipv6_only,
         ipv6: !common.ipv4_only,
+        connect: args.connect,
         ..AssessOptions::default()
     };
     let connector: Arc<dyn Connector> = Arc::new(TcpConnector { io_timeout: timeout });

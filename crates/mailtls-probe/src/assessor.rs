@@ -57,6 +57,9 @@ pub struct AssessOptions {
     pub ipv4: bool,
     /// Probe IPv6 addresses.
     pub ipv6: bool,
+    /// Connect here instead of the addresses DNS gives (names are kept for SNI
+    /// and certificate validation), e.g. to test a server before it is in DNS.
+    pub connect: Option<IpAddr>,
 }
 
 impl Default for AssessOptions {
@@ -71,6 +74,7 @@ impl Default for AssessOptions {
             limits: Limits::default(),
             ipv4: true,
             ipv6: true,
+            connect: None,
         }
     }
 }
@@ -235,6 +239,10 @@ async fn plan(
     let mut seen = HashSet::new();
     let mut targets = Vec::new();
     for (protocol, host, port, addresses) in wanted {
+        let addresses = match options.connect {
+            Some(ip) => vec![ip],
+            None => addresses,
+        };
         for ip in addresses {
             let address = SocketAddr::new(ip, port);
             if seen.insert((address, host.clone())) {

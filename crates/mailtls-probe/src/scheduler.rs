@@ -29,6 +29,9 @@ pub struct Limits {
     pub spacing: Duration,
     /// Longest one endpoint's probe may take, connection to goodbye.
     pub endpoint_deadline: Duration,
+    /// Extra wait before the next connection to an address that answered
+    /// 421 (too many connections, or going down).
+    pub backoff: Duration,
 }
 
 impl Default for Limits {
@@ -38,6 +41,7 @@ impl Default for Limits {
             global: 16,
             spacing: Duration::from_millis(100),
             endpoint_deadline: Duration::from_secs(90),
+            backoff: Duration::from_secs(10),
         }
     }
 }
@@ -149,6 +153,10 @@ pub async fn probe_all(
                 Ok(observation) => observation,
                 Err(_) => deadline_passed(&endpoint, address, limits.endpoint_deadline),
             };
+            if throttled(&observation.outcome) {
+                // Leave the address alone for a while before the next probe.
+                *last.lock().await = Some(Instant::now() + limits.backoff);
+            }
             let done = done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
             progress(Progress::Finished {
                 endpoint,
@@ -175,6 +183,12 @@ pub async fn probe_all(
             result.unwrap_or_else(|| unobserved(&endpoint, address, "the probe task failed".into()))
         })
         .collect()
+}
+
+/// Whether the server turned the probe away with 421 (RFC 5321 §3.8: the
+/// service is not available, e.g. too many connections from this address).
+fn throttled(outcome: &ProbeOutcome) -> bool {
+    matches!(outcome, ProbeOutcome::NotTested { reason } if reason.contains("(421;"))
 }
 
 fn deadline_passed(endpoint: &Endpoint, address: SocketAddr, deadline: Duration) -> EndpointObservation {
@@ -287,6 +301,50 @@ mod tests {
             "{:?}",
             started.elapsed()
         );
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn an_address_that_answers_421_is_left_alone_for_the_backoff() {
+        use tokio::io::AsyncWriteExt;
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let address = listener.local_addr().unwrap();
+        let accepted = Arc::new(std::sync::Mutex::new(Vec::new()));
+        let times = Arc::clone(&accepted);
+        tokio::spawn(async move {
+            loop {
+                let (mut socket, _) = listener.accept().await.unwrap();
+                times.lock().unwrap().push(Instant::now());
+                let _ = socket.write_all(b"421 4.7.0 too many connections\r\n").await;
+            }
+        });
+        // Two probes of one address, one at a time: the second must wait out the backoff.
+        let endpoint = Endpoint {
+            protocol: MailProtocol::Smtp,
+            host: Host::Ip(address.ip()),
+            port: address.port(),
+        };
+        let targets = vec![(endpoint.clone(), address), (endpoint, address)];
+        let limits = Limits {
+            per_address: 1,
+            spacing: Duration::ZERO,
+            ..Limits::default()
+        };
+        let connector = Arc::new(mailtls_core::transport::TcpConnector::default());
+        let observations = probe_all(
+            connector,
+            Arc::new(ProbeConfig::default()),
+            limits,
+            targets,
+            no_progress(),
+        )
+        .await;
+        assert!(
+            observations.iter().all(|o| throttled(&o.outcome)),
+            "{observations:?}"
+        );
+        let times = accepted.lock().unwrap().clone();
+        assert_eq!(times.len(), 2);
+        assert!(times[1] - times[0] >= limits.backoff, "{:?}", times[1] - times[0]);
     }
 
     #[tokio::test]
