@@ -113,8 +113,9 @@ pub(crate) struct CheckArgs {
     /// The name to send in EHLO/LHLO.
     #[arg(long, value_name = "FQDN", default_value = "mailtls.invalid")]
     pub(crate) ehlo_name: String,
-    /// Connect to this address instead of the addresses DNS gives; the names are
-    /// still used for SNI and certificate validation.
+    /// Connect to the mail endpoints at this address instead of those DNS gives; the
+    /// names are still used for SNI and certificate validation (the MTA-STS policy
+    /// host is still found through DNS).
     #[arg(long, value_name = "IP")]
     pub(crate) connect: Option<IpAddr>,
 }

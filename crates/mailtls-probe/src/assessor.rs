@@ -57,8 +57,10 @@ pub struct AssessOptions {
     pub ipv4: bool,
     /// Probe IPv6 addresses.
     pub ipv6: bool,
-    /// Connect here instead of the addresses DNS gives (names are kept for SNI
-    /// and certificate validation), e.g. to test a server before it is in DNS.
+    /// Connect to the mail endpoints here instead of the addresses DNS gives
+    /// (names are kept for SNI and certificate validation), e.g. to test a
+    /// server before it is in DNS. The MTA-STS policy host, a web server, is
+    /// still found through DNS.
     pub connect: Option<IpAddr>,
 }
 
