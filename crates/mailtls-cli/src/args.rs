@@ -93,17 +93,34 @@ pub(crate) struct TlsArgs {
     pub(crate) ehlo_name: String,
 }
 
+/// Which DKIM selectors to look up.
 #[derive(Debug, Args)]
-pub(crate) struct CheckArgs {
-    /// The mail domain.
-    #[arg(value_name = "DOMAIN", value_parser = parse_domain)]
-    pub(crate) domain: Domain,
+pub(crate) struct DkimArgs {
     /// A DKIM selector to look up (repeatable; selectors cannot be discovered from DNS).
     #[arg(long = "dkim-selector", value_name = "SELECTOR")]
     pub(crate) dkim_selectors: Vec<String>,
     /// Do not try the list of common DKIM selectors.
     #[arg(long)]
     pub(crate) no_common_selectors: bool,
+}
+
+impl DkimArgs {
+    /// What to look up beyond what DNS enumerates.
+    pub(crate) fn policy_options(&self) -> mailtls_dns::policy::PolicyOptions {
+        mailtls_dns::policy::PolicyOptions {
+            dkim_selectors: self.dkim_selectors.clone(),
+            common_dkim_selectors: !self.no_common_selectors,
+        }
+    }
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct CheckArgs {
+    /// The mail domain.
+    #[arg(value_name = "DOMAIN", value_parser = parse_domain)]
+    pub(crate) domain: Domain,
+    #[command(flatten)]
+    pub(crate) dkim: DkimArgs,
     /// An extra submission/IMAP/POP3 host to probe besides those SRV names (repeatable).
     #[arg(long = "host", value_name = "NAME", value_parser = parse_domain)]
     pub(crate) hosts: Vec<Domain>,
@@ -125,12 +142,8 @@ pub(crate) struct DnsArgs {
     /// The mail domain.
     #[arg(value_name = "DOMAIN", value_parser = parse_domain)]
     pub(crate) domain: Domain,
-    /// A DKIM selector to look up (repeatable; selectors cannot be discovered from DNS).
-    #[arg(long = "dkim-selector", value_name = "SELECTOR")]
-    pub(crate) dkim_selectors: Vec<String>,
-    /// Do not try the list of common DKIM selectors.
-    #[arg(long)]
-    pub(crate) no_common_selectors: bool,
+    #[command(flatten)]
+    pub(crate) dkim: DkimArgs,
 }
 
 #[derive(Debug, Args)]

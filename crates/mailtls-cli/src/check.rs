@@ -5,7 +5,6 @@ use std::time::Duration;
 
 use anyhow::Context;
 use mailtls_core::transport::{Connector, LineLimits, TcpConnector};
-use mailtls_dns::policy::PolicyOptions;
 use mailtls_probe::assessor::{AssessOptions, Assessment, assess};
 use mailtls_probe::scheduler::{Progress, ProgressSink, no_progress};
 use mailtls_probe::{ProbeConfig, TrustAnchors};
@@ -26,10 +25,7 @@ pub(crate) async fn run(common: &CommonArgs, args: &CheckArgs) -> anyhow::Result
     let timeout = Duration::from_secs(common.timeout);
     let options = AssessOptions {
         probe: probe_config(timeout, trust, &args.ehlo_name),
-        policy: PolicyOptions {
-            dkim_selectors: args.dkim_selectors.clone(),
-            common_dkim_selectors: !args.no_common_selectors,
-        },
+        policy: args.dkim.policy_options(),
         extra_hosts: args.hosts.clone(),
         ipv4: !common.ipv6_only,
         ipv6: !common.ipv4_only,

@@ -1,7 +1,7 @@
 //! `mailtls dns <domain>`: DNS and policy records only, no server connections.
 
 use anyhow::Context;
-use mailtls_dns::policy::{DnsReport, PolicyOptions};
+use mailtls_dns::policy::DnsReport;
 
 use crate::args::{CommonArgs, DnsArgs, Format};
 use crate::output::write_text;
@@ -9,10 +9,7 @@ use crate::{exit, resolve};
 
 pub(crate) async fn run(common: &CommonArgs, args: &DnsArgs) -> anyhow::Result<u8> {
     let resolver = resolve::resolver(common)?;
-    let options = PolicyOptions {
-        dkim_selectors: args.dkim_selectors.clone(),
-        common_dkim_selectors: !args.no_common_selectors,
-    };
+    let options = args.dkim.policy_options();
     let report = DnsReport::gather(&resolver, &args.domain, &options).await;
     let text = match common.format {
         Format::Json => {

@@ -5,11 +5,12 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use anyhow::Context;
-use mailtls_core::transport::{LineLimits, TcpConnector};
+use mailtls_core::transport::TcpConnector;
 use mailtls_core::{Host, Target};
-use mailtls_probe::{ProbeConfig, TrustAnchors, observe};
+use mailtls_probe::{TrustAnchors, observe};
 
 use crate::args::{CommonArgs, TlsArgs};
+use crate::check::probe_config;
 use crate::output::write_observations;
 use crate::{exit, resolve};
 
@@ -30,16 +31,7 @@ pub(crate) async fn run(common: &CommonArgs, args: &TlsArgs) -> anyhow::Result<u
             resolve::addresses(&resolver, common, domain, endpoint.port).await?
         }
     };
-    let config = ProbeConfig {
-        ehlo_name: args.ehlo_name.clone(),
-        connect_timeout: timeout,
-        tls_timeout: timeout,
-        limits: LineLimits {
-            deadline: timeout * 3,
-            ..LineLimits::default()
-        },
-        trust,
-    };
+    let config = probe_config(timeout, trust, &args.ehlo_name);
     let connector = Arc::new(TcpConnector { io_timeout: timeout });
     let targets = addresses
         .into_iter()

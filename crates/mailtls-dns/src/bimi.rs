@@ -217,33 +217,23 @@ fn lint_svg(value: &str, span: Span, issues: &mut Vec<RecordIssue>) {
 /// `<selector>._bimi.<domain>`: those not starting with `v=BIMI1` are
 /// discarded; exactly one must remain.
 pub fn parse_rrset<S: AsRef<str>>(txt_records: &[S]) -> (Option<BimiRecord>, Vec<RecordIssue>) {
-    let candidates: Vec<&str> = txt_records
-        .iter()
-        .map(AsRef::as_ref)
-        .filter(|text| tag_list::starts_with_version(text, VERSION))
-        .collect();
-    match candidates.as_slice() {
-        [] => (
-            None,
-            vec![RecordIssue::whole(
-                "bimi.record.missing",
-                IssueLevel::Notice,
-                "no TXT record starts with v=BIMI1: the domain publishes no brand indicator",
-            )],
+    tag_list::select_record(
+        txt_records,
+        VERSION,
+        parse,
+        RecordIssue::whole(
+            "bimi.record.missing",
+            IssueLevel::Notice,
+            "no TXT record starts with v=BIMI1: the domain publishes no brand indicator",
         ),
-        [one] => parse(one),
-        several => (
-            None,
-            vec![RecordIssue::whole(
+        |count| {
+            RecordIssue::whole(
                 "bimi.record.multiple",
                 IssueLevel::Error,
-                format!(
-                    "{} TXT records start with v=BIMI1; with more than one, receivers show no logo",
-                    several.len()
-                ),
-            )],
-        ),
-    }
+                format!("{count} TXT records start with v=BIMI1; with more than one, receivers show no logo"),
+            )
+        },
+    )
 }
 
 #[cfg(test)]

@@ -203,34 +203,26 @@ fn read_rua(value: &str, offset: usize, issues: &mut Vec<RecordIssue>) -> Vec<Re
 /// Applies the record selection of RFC 8460 §3 to every TXT record
 /// (strings joined) at `_smtp._tls.<domain>`.
 pub fn parse_rrset<S: AsRef<str>>(txt_records: &[S]) -> (Option<TlsRptRecord>, Vec<RecordIssue>) {
-    let candidates: Vec<&str> = txt_records
-        .iter()
-        .map(AsRef::as_ref)
-        .filter(|text| tag_list::starts_with_version(text, VERSION))
-        .collect();
-    match candidates.as_slice() {
-        [] => (
-            None,
-            vec![RecordIssue::whole(
-                "tls_rpt.record.missing",
-                IssueLevel::Notice,
-                "no TXT record at _smtp._tls starts with v=TLSRPTv1: senders send no TLS reports",
-            )],
+    tag_list::select_record(
+        txt_records,
+        VERSION,
+        parse,
+        RecordIssue::whole(
+            "tls_rpt.record.missing",
+            IssueLevel::Notice,
+            "no TXT record at _smtp._tls starts with v=TLSRPTv1: senders send no TLS reports",
         ),
-        [one] => parse(one),
-        several => (
-            None,
-            vec![RecordIssue::whole(
+        |count| {
+            RecordIssue::whole(
                 "tls_rpt.record.multiple",
                 IssueLevel::Error,
                 format!(
-                    "{} TXT records at _smtp._tls start with v=TLSRPTv1; with more than one, senders \
-                     assume the domain does not implement TLS-RPT (RFC 8460 §3)",
-                    several.len()
+                    "{count} TXT records at _smtp._tls start with v=TLSRPTv1; with more than one, senders \
+                     assume the domain does not implement TLS-RPT (RFC 8460 §3)"
                 ),
-            )],
-        ),
-    }
+            )
+        },
+    )
 }
 
 #[cfg(test)]

@@ -63,6 +63,24 @@ pub struct PolicyFetch {
     pub failure: Option<String>,
 }
 
+impl PolicyFetch {
+    /// A fetch of `url` that has not happened yet.
+    pub fn new(url: String) -> Self {
+        Self {
+            url,
+            address: None,
+            tls: None,
+            status: None,
+            content_type: None,
+            location: None,
+            body: None,
+            policy: None,
+            issues: Vec::new(),
+            failure: None,
+        }
+    }
+}
+
 /// A response too odd to read further.
 fn failed(mut fetch: PolicyFetch, reason: impl Into<String>) -> PolicyFetch {
     fetch.failure = Some(reason.into());
@@ -79,18 +97,7 @@ pub async fn fetch_policy(
     timeout: Duration,
 ) -> PolicyFetch {
     let host = format!("mta-sts.{domain}");
-    let fetch = PolicyFetch {
-        url: format!("https://{host}{POLICY_PATH}"),
-        address: None,
-        tls: None,
-        status: None,
-        content_type: None,
-        location: None,
-        body: None,
-        policy: None,
-        issues: Vec::new(),
-        failure: None,
-    };
+    let fetch = PolicyFetch::new(format!("https://{host}{POLICY_PATH}"));
     let Ok(server_name) = ServerName::try_from(host.clone()) else {
         return failed(fetch, format!("{host} is not a valid TLS server name"));
     };
@@ -308,18 +315,7 @@ mod tests {
     use super::*;
 
     fn empty() -> PolicyFetch {
-        PolicyFetch {
-            url: "https://mta-sts.example.test/.well-known/mta-sts.txt".into(),
-            address: None,
-            tls: None,
-            status: None,
-            content_type: None,
-            location: None,
-            body: None,
-            policy: None,
-            issues: Vec::new(),
-            failure: None,
-        }
+        PolicyFetch::new("https://mta-sts.example.test/.well-known/mta-sts.txt".into())
     }
 
     const POLICY: &str = "version: STSv1\r\nmode: enforce\r\nmx: mx1.example.test\r\nmax_age: 604800\r\n";

@@ -144,34 +144,26 @@ pub fn parse(text: &str) -> (Option<DmarcRecord>, Vec<RecordIssue>) {
 ///
 /// The issues of the selected record have spans into that record's text.
 pub fn parse_rrset<S: AsRef<str>>(txt_records: &[S]) -> (Option<DmarcRecord>, Vec<RecordIssue>) {
-    let candidates: Vec<&str> = txt_records
-        .iter()
-        .map(AsRef::as_ref)
-        .filter(|text| tag_list::starts_with_version(text, VERSION))
-        .collect();
-    match candidates.as_slice() {
-        [] => (
-            None,
-            vec![RecordIssue::whole(
-                "dmarc.record.missing",
-                IssueLevel::Warning,
-                "no TXT record starting with v=DMARC1 was found: receivers apply no DMARC policy",
-            )],
+    tag_list::select_record(
+        txt_records,
+        VERSION,
+        parse,
+        RecordIssue::whole(
+            "dmarc.record.missing",
+            IssueLevel::Warning,
+            "no TXT record starting with v=DMARC1 was found: receivers apply no DMARC policy",
         ),
-        [one] => parse(one),
-        several => (
-            None,
-            vec![RecordIssue::whole(
+        |count| {
+            RecordIssue::whole(
                 "dmarc.record.multiple",
                 IssueLevel::Error,
                 format!(
-                    "{} TXT records start with v=DMARC1; with more than one, receivers apply no \
-                     DMARC policy at all (RFC 7489 §6.6.3)",
-                    several.len()
+                    "{count} TXT records start with v=DMARC1; with more than one, receivers apply no \
+                     DMARC policy at all (RFC 7489 §6.6.3)"
                 ),
-            )],
-        ),
-    }
+            )
+        },
+    )
 }
 
 fn empty_record() -> DmarcRecord {

@@ -115,34 +115,26 @@ pub fn parse_txt(text: &str) -> (Option<MtaStsRecord>, Vec<RecordIssue>) {
 /// Applies the record selection of RFC 8461 §3.1 to every TXT record
 /// (strings joined) at `_mta-sts.<domain>`.
 pub fn parse_txt_rrset<S: AsRef<str>>(txt_records: &[S]) -> (Option<MtaStsRecord>, Vec<RecordIssue>) {
-    let candidates: Vec<&str> = txt_records
-        .iter()
-        .map(AsRef::as_ref)
-        .filter(|text| tag_list::starts_with_version(text, VERSION))
-        .collect();
-    match candidates.as_slice() {
-        [] => (
-            None,
-            vec![RecordIssue::whole(
-                "mta_sts.record.missing",
-                IssueLevel::Notice,
-                "no TXT record at _mta-sts starts with v=STSv1: the domain publishes no MTA-STS policy",
-            )],
+    tag_list::select_record(
+        txt_records,
+        VERSION,
+        parse_txt,
+        RecordIssue::whole(
+            "mta_sts.record.missing",
+            IssueLevel::Notice,
+            "no TXT record at _mta-sts starts with v=STSv1: the domain publishes no MTA-STS policy",
         ),
-        [one] => parse_txt(one),
-        several => (
-            None,
-            vec![RecordIssue::whole(
+        |count| {
+            RecordIssue::whole(
                 "mta_sts.record.multiple",
                 IssueLevel::Error,
                 format!(
-                    "{} TXT records at _mta-sts start with v=STSv1; with more than one, senders assume \
-                     there is no policy (RFC 8461 §3.1)",
-                    several.len()
+                    "{count} TXT records at _mta-sts start with v=STSv1; with more than one, senders assume \
+                     there is no policy (RFC 8461 §3.1)"
                 ),
-            )],
-        ),
-    }
+            )
+        },
+    )
 }
 
 #[cfg(test)]

@@ -185,6 +185,30 @@ pub fn starts_with_version(text: &str, version: &str) -> bool {
     })
 }
 
+/// The record selection shared by DMARC (RFC 7489 §6.6.3), MTA-STS
+/// (RFC 8461 §3.1), TLS-RPT (RFC 8460 §3) and BIMI: of the TXT records at one
+/// name (strings joined), those not starting with `v=<version>` are
+/// discarded, and exactly one must remain; it is parsed with `parse`.
+/// `missing` is reported when none remains, `multiple(n)` when `n` remain.
+pub fn select_record<R, S: AsRef<str>>(
+    txt_records: &[S],
+    version: &str,
+    parse: impl FnOnce(&str) -> (Option<R>, Vec<RecordIssue>),
+    missing: RecordIssue,
+    multiple: impl FnOnce(usize) -> RecordIssue,
+) -> (Option<R>, Vec<RecordIssue>) {
+    let candidates: Vec<&str> = txt_records
+        .iter()
+        .map(AsRef::as_ref)
+        .filter(|text| starts_with_version(text, version))
+        .collect();
+    match candidates.as_slice() {
+        [] => (None, vec![missing]),
+        [one] => parse(one),
+        several => (None, vec![multiple(several.len())]),
+    }
+}
+
 /// The byte ranges between semicolons (';' is never part of a value).
 fn segments(text: &str) -> Vec<(usize, usize)> {
     let mut out = Vec::new();
