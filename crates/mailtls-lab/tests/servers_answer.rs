@@ -62,7 +62,10 @@ async fn postfix_mx1_smtp_starttls() {
     assert!(dialogue.starttls_offered);
     assert!(dialogue.starttls_reply.unwrap().starts_with("220"));
     // Postfix discards plaintext pipelined after STARTTLS.
-    assert_eq!(dialogue.starttls_injection, Some(mailtls_core::InjectionTest::NotVulnerable));
+    assert_eq!(
+        dialogue.starttls_injection,
+        Some(mailtls_core::InjectionTest::NotVulnerable)
+    );
     assert!(
         !dialogue
             .capabilities_after_tls
