@@ -71,6 +71,7 @@ stop_postfix() {
 stop_pid weak-tls gnutls-serv
 stop_pid legacy-tls openssl
 stop_pid nginx nginx
+stop_pid exim exim4
 stop_postfix
 stop_pid dovecot dovecot
 stop_pid unbound unbound

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Start the mailtls lab: a DNSSEC-signed lab.test zone (Knot), a validating
-# resolver (Unbound), Postfix (mx1/mx2), Dovecot, nginx (MTA-STS) and two
-# deliberately weak TLS servers, all on 127.0.10.x. Run as root on Debian 12.
+# Start the mailtls lab: DNSSEC-signed lab.test and broken.test zones (Knot),
+# a validating resolver (Unbound), Postfix (mx1/mx2 and broken.test's two
+# faulty MX hosts), Exim (mx3), Dovecot, nginx (MTA-STS) and two deliberately
+# weak TLS servers, all on 127.0.10.x. Run as root on Debian 12.
 #
 #   lab/up.sh            install what is missing, (re)generate, start, check
 #   lab/down.sh          stop everything
@@ -19,6 +20,12 @@ MAIL_GROUP=nogroup
 DKIM_SELECTOR=lab2026
 TEST_USER=alice
 TEST_PASSWORD=alice-lab-password
+# Exim runs from a private root (see install_exim) as the user its Debian
+# build expects.
+EXIM_PACKAGE=exim4-daemon-light
+EXIM_USER=Debian-exim
+EXIM_ROOT="$RUN/exim/root"
+EXIM_BIN="$EXIM_ROOT/usr/sbin/exim4"
 
 # Values substituted for @NAME@ in templates by render().
 declare -A TPL=()
@@ -122,16 +129,58 @@ install_packages() {
         || { log_tail "$RUN/logs/apt.log"; die "apt-get install failed"; }
 }
 
+# install_exim: Exim without installing it. exim4-daemon-light conflicts with
+# Postfix (apt would remove Postfix), so its .deb is downloaded with
+# `apt-get download` and unpacked with `dpkg -x` into $RUN/exim/root; its
+# shared libraries come from LAB_PACKAGES. Kept across runs.
+install_exim() {
+    local pkgdir="$RUN/exim/pkg" deb
+    if ! getent group "$EXIM_USER" >/dev/null; then
+        groupadd --system "$EXIM_USER"
+    fi
+    if ! id -u "$EXIM_USER" >/dev/null 2>&1; then
+        log "exim: creating system user $EXIM_USER"
+        useradd --system --gid "$EXIM_USER" --home-dir /var/spool/exim4 --no-create-home \
+            --shell /usr/sbin/nologin --comment "Exim (mailtls lab)" "$EXIM_USER"
+    fi
+    if [ -x "$EXIM_BIN" ] && "$EXIM_BIN" -C /dev/null -bV >/dev/null 2>&1; then
+        return
+    fi
+    mkdir -p "$pkgdir"
+    deb="$(find "$pkgdir" -maxdepth 1 -name "${EXIM_PACKAGE}_*.deb" | sort | tail -n1)"
+    if [ -z "$deb" ]; then
+        log "exim: downloading $EXIM_PACKAGE (unpacked privately: installing it would remove Postfix)"
+        # apt warns that _apt cannot write to $pkgdir and downloads as root.
+        if ! (cd "$pkgdir" && apt-get download -q "$EXIM_PACKAGE") >"$RUN/logs/apt-download.log" 2>&1; then
+            DEBIAN_FRONTEND=noninteractive apt-get update -qq
+            (cd "$pkgdir" && apt-get download -q "$EXIM_PACKAGE") >"$RUN/logs/apt-download.log" 2>&1 \
+                || { log_tail "$RUN/logs/apt-download.log"; die "apt-get download $EXIM_PACKAGE failed"; }
+        fi
+        deb="$(find "$pkgdir" -maxdepth 1 -name "${EXIM_PACKAGE}_*.deb" | sort | tail -n1)"
+        [ -n "$deb" ] || die "apt-get download left no $EXIM_PACKAGE .deb in $pkgdir"
+    fi
+    log "exim: unpacking $(basename "$deb") into $EXIM_ROOT"
+    rm -rf "$EXIM_ROOT" "$EXIM_ROOT.tmp"
+    dpkg -x "$deb" "$EXIM_ROOT.tmp"
+    # The lab runs it as root; a set-uid copy inside $RUN would serve no one.
+    chmod 0755 "$EXIM_ROOT.tmp/usr/sbin/exim4"
+    mv "$EXIM_ROOT.tmp" "$EXIM_ROOT"
+    "$EXIM_BIN" -C /dev/null -bV >"$RUN/logs/exim-version.log" 2>&1 \
+        || { log_tail "$RUN/logs/exim-version.log"; die "the unpacked exim does not run (a missing library?)"; }
+}
+
 # ------------------------------------------------------------ directories --
 
 prepare_dirs() {
-    mkdir -p "$RUN"/{pids,logs,ca,dkim,www,mail} \
+    mkdir -p "$RUN"/{pids,logs,ca,dkim,www,www-broken,mail} \
              "$RUN"/knot/{db,zones,run} "$RUN"/unbound \
              "$RUN"/postfix/{etc,spool,data} \
-             "$RUN"/dovecot/{run,state} "$RUN"/nginx/tmp
-    chmod 755 "$RUN" "$RUN/ca" "$RUN/dovecot"
+             "$RUN"/dovecot/{run,state} "$RUN"/nginx/tmp "$RUN"/exim/spool
+    chmod 755 "$RUN" "$RUN/ca" "$RUN/dovecot" "$RUN/exim"
     chown "$MAIL_USER:$MAIL_GROUP" "$RUN/mail"
     chown postfix:postfix "$RUN/postfix/data"
+    chown "$EXIM_USER:$EXIM_USER" "$RUN/exim/spool"
+    chmod 750 "$RUN/exim/spool"
     # Unprivileged workers (postfix, nobody, dovecot) must reach $RUN.
     setpriv --reuid="$MAIL_USER" --regid="$MAIL_GROUP" --clear-groups test -x "$RUN/mail" \
         || die "$RUN is not reachable by user $MAIL_USER (a parent directory is not world-searchable); set MAILTLS_LAB_DIR to e.g. /var/tmp/mailtls-lab"
@@ -141,8 +190,9 @@ prepare_dirs() {
 LAB_LISTEN=(
     127.0.10.1:53 127.0.10.53:53
     127.0.10.25:25 127.0.10.25:587 127.0.10.25:465 127.0.10.26:25
+    127.0.10.27:25 127.0.10.28:25 127.0.10.29:25
     127.0.10.143:143 127.0.10.143:993 127.0.10.143:110 127.0.10.143:995
-    127.0.10.44:443 127.0.10.10:443 '*:4433'
+    127.0.10.44:443 127.0.10.45:443 127.0.10.10:443 '*:4433'
 )
 
 # ports_free: fail early, naming the process, if something (another lab, a
@@ -187,9 +237,36 @@ make_ca() {
         -out "$CA/ca.pem"
 }
 
-# make_leaf NAME HOST ec|rsa: key, certificate (SAN=HOST), chain (leaf+CA)
-# and full (key+leaf+CA, for Postfix). Kept across runs unless missing,
-# expiring within 30 days, or not issued by the current CA.
+# leaf_key KEY ec|rsa: a new private key (EC P-256 or RSA 2048), mode 600.
+leaf_key() {
+    case "$2" in
+        ec)  openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 -out "$1" ;;
+        rsa) openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:2048 -out "$1" 2>/dev/null ;;
+    esac
+    chmod 600 "$1"
+}
+
+# leaf_ext HOST: the X.509 extensions of a server certificate for HOST.
+leaf_ext() {
+    cat <<EOF
+basicConstraints = critical,CA:FALSE
+keyUsage = critical,digitalSignature,keyEncipherment
+extendedKeyUsage = serverAuth
+subjectAltName = DNS:$1
+subjectKeyIdentifier = hash
+authorityKeyIdentifier = keyid
+EOF
+}
+
+# leaf_files NAME: chain (leaf+CA) and full (key+leaf+CA, for Postfix).
+leaf_files() {
+    cat "$CA/$1.pem" "$CA/ca.pem" > "$CA/$1.chain.pem"
+    (umask 077; cat "$CA/$1.key" "$CA/$1.pem" "$CA/ca.pem" > "$CA/$1.full.pem")
+}
+
+# make_leaf NAME HOST ec|rsa: key, certificate (SAN=HOST), chain and full.
+# Kept across runs unless missing, expiring within 30 days, or not issued by
+# the current CA.
 make_leaf() {
     local name="$1" host="$2" kind="$3" ext
     local key="$CA/$name.key" crt="$CA/$name.pem"
@@ -199,27 +276,61 @@ make_leaf() {
         :
     else
         log "ca: issuing $name ($host, $kind)"
-        case "$kind" in
-            ec)  openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 -out "$key" ;;
-            rsa) openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:2048 -out "$key" 2>/dev/null ;;
-        esac
-        chmod 600 "$key"
+        leaf_key "$key" "$kind"
         ext="$(mktemp)"
-        cat > "$ext" <<EOF
-basicConstraints = critical,CA:FALSE
-keyUsage = critical,digitalSignature,keyEncipherment
-extendedKeyUsage = serverAuth
-subjectAltName = DNS:$host
-subjectKeyIdentifier = hash
-authorityKeyIdentifier = keyid
-EOF
+        leaf_ext "$host" > "$ext"
         openssl req -new -key "$key" -subj "/O=mailtls lab/CN=$host" \
             | openssl x509 -req -CA "$CA/ca.pem" -CAkey "$CA/ca.key" -CAcreateserial \
                 -sha256 -days 825 -extfile "$ext" -out "$crt" 2>/dev/null
         rm -f "$ext"
     fi
-    cat "$crt" "$CA/ca.pem" > "$CA/$name.chain.pem"
-    (umask 077; cat "$key" "$crt" "$CA/ca.pem" > "$CA/$name.full.pem")
+    leaf_files "$name"
+}
+
+# make_expired_leaf NAME HOST: like make_leaf (EC P-256), but valid from 30
+# days before issue until the day before, so expired from the start.
+# `openssl x509` cannot backdate (OpenSSL 3.0 has no -not_before/-not_after);
+# `openssl ca` can, with -startdate and -enddate. Kept across runs unless
+# missing, not expired, or not issued by the current CA.
+make_expired_leaf() {
+    local name="$1" host="$2" dir
+    local key="$CA/$name.key" crt="$CA/$name.pem"
+    if [ -s "$key" ] && [ -s "$crt" ] \
+        && ! openssl x509 -in "$crt" -noout -checkend 0 >/dev/null \
+        && openssl verify -no_check_time -CAfile "$CA/ca.pem" "$crt" >/dev/null 2>&1; then
+        :
+    else
+        log "ca: issuing $name ($host, ec, already expired)"
+        leaf_key "$key" ec
+        dir="$(mktemp -d)"
+        cat > "$dir/ca.cnf" <<EOF
+[ca]
+default_ca = lab
+[lab]
+database = $dir/index.txt
+new_certs_dir = $dir
+serial = $dir/serial
+default_md = sha256
+policy = any
+unique_subject = no
+copy_extensions = none
+x509_extensions = leaf
+[any]
+organizationName = optional
+commonName = supplied
+[leaf]
+$(leaf_ext "$host")
+EOF
+        : > "$dir/index.txt"
+        openssl req -new -key "$key" -subj "/O=mailtls lab/CN=$host" -out "$dir/req.pem"
+        openssl ca -batch -config "$dir/ca.cnf" -cert "$CA/ca.pem" -keyfile "$CA/ca.key" \
+            -rand_serial -notext -in "$dir/req.pem" -out "$crt" \
+            -startdate "$(date -u -d '-30 days' +%Y%m%d%H%M%SZ)" \
+            -enddate "$(date -u -d '-1 day' +%Y%m%d%H%M%SZ)" >"$dir/log" 2>&1 \
+            || { cat "$dir/log" >&2; rm -rf "$dir"; die "openssl ca failed for $name"; }
+        rm -rf "$dir"
+    fi
+    leaf_files "$name"
 }
 
 make_certs() {
@@ -230,6 +341,15 @@ make_certs() {
     make_leaf mta-sts    mta-sts.lab.test    ec
     make_leaf legacy-tls legacy-tls.lab.test rsa
     make_leaf weak-tls   weak-tls.lab.test   rsa
+    make_leaf mx3        mx3.lab.test        ec
+    make_leaf mta-sts-broken mta-sts.broken.test ec
+    # broken.test's MX hosts: wrongname.broken.test serves a valid lab-CA
+    # certificate for another name, expired.broken.test an expired one.
+    make_leaf wrongname  other-host.lab.test ec
+    make_expired_leaf expired expired.broken.test
+    # Exim reads its key in the SMTP process, which runs as $EXIM_USER.
+    chgrp "$EXIM_USER" "$CA/mx3.key"
+    chmod 640 "$CA/mx3.key"
 }
 
 # spki_sha256 CERT: hex SHA-256 of the certificate's SubjectPublicKeyInfo
@@ -260,7 +380,7 @@ make_dkim() {
 # -------------------------------------------------------------- Knot DNS --
 
 KNOT_CONF="$RUN/knot/knot.conf"
-LAB_ZONES=(test. lab.test. bogus.lab.test. 10.0.127.in-addr.arpa.)
+LAB_ZONES=(test. lab.test. bogus.lab.test. broken.test. 10.0.127.in-addr.arpa.)
 
 # zone_keys ZONE: make a KSK and a ZSK for ZONE unless it has keys already.
 zone_keys() {
@@ -277,12 +397,14 @@ zone_ds() {
 }
 
 setup_knot() {
-    local zone ds_lab ds_bogus tag alg mx1_hash
+    local zone ds_lab ds_broken ds_bogus tag alg mx1_hash name
     render "$LAB_SRC/conf/knot.conf.in" "$KNOT_CONF"
     for zone in "${LAB_ZONES[@]}"; do zone_keys "$zone"; done
 
     ds_lab="$(zone_ds lab.test.)"
     [ -n "$ds_lab" ] || die "no DS for lab.test."
+    ds_broken="$(zone_ds broken.test.)"
+    [ -n "$ds_broken" ] || die "no DS for broken.test."
     # bogus.lab.test.: the real key tag and algorithm, but a digest of nothing.
     read -r _ _ _ _ tag alg _ _ < <(zone_ds bogus.lab.test. | head -n1)
     ds_bogus="bogus 300 IN DS $tag $alg 2 $(printf 'no key has this digest' | openssl dgst -sha256 -r | cut -d' ' -f1)"
@@ -291,7 +413,16 @@ setup_knot() {
     TPL[TLSA_MX1]="$mx1_hash"
     # A planted DANE mismatch: mx2's TLSA names a key that does not exist.
     TPL[TLSA_MX2]="$(printf 'mx2 presents no key with this hash' | openssl dgst -sha256 -r | cut -d' ' -f1)"
+    # mx3 and expired.broken.test: DANE-EE records that match; wrongname's
+    # record has the right hash but usage 1 (PKIX-EE), useless for SMTP.
+    for name in mx3 wrongname expired; do
+        spki_sha256 "$CA/$name.pem" > "$CA/$name.spki-sha256"
+    done
+    TPL[TLSA_MX3]="$(cat "$CA/mx3.spki-sha256")"
+    TPL[TLSA_WRONGNAME]="$(cat "$CA/wrongname.spki-sha256")"
+    TPL[TLSA_EXPIRED]="$(cat "$CA/expired.spki-sha256")"
     TPL[LAB_DS]="$ds_lab"
+    TPL[BROKEN_DS]="$ds_broken"
     TPL[BOGUS_DS]="$ds_bogus"
     TPL[SERIAL]="$(date +%s)"
     if [ "$LAB_IPV6" = yes ]; then
@@ -382,7 +513,7 @@ setup_postfix() {
 }
 
 start_postfix() {
-    log "postfix: starting (mx1 127.0.10.25: 25/587/465, mx2 127.0.10.26: 25)"
+    log "postfix: starting (mx1 127.0.10.25: 25/587/465, mx2 .26, wrongname .28, expired .29: 25)"
     rm -f "$RUN/postfix/spool/pid/master.pid"
     : > "$RUN/logs/postfix.log"
     # No syslog here: postfix start (which runs postfix check first) reports
@@ -394,10 +525,38 @@ start_postfix() {
     wait_until "postfix mx1:25" "$RUN/logs/postfix.log" banner 127.0.10.25 25 220
     wait_until "postfix mx1:587" "$RUN/logs/postfix.log" banner 127.0.10.25 587 220
     wait_until "postfix mx2:25" "$RUN/logs/postfix.log" banner 127.0.10.26 25 220
+    wait_until "postfix wrongname:25" "$RUN/logs/postfix.log" banner 127.0.10.28 25 220
+    wait_until "postfix expired:25" "$RUN/logs/postfix.log" banner 127.0.10.29 25 220
     wait_until "postfix mx1:465" "$RUN/logs/postfix.log" tls_ok mx1.lab.test 127.0.10.25 465
     if [ "$LAB_IPV6" = yes ]; then
         wait_until "postfix [::1]:25" "$RUN/logs/postfix.log" banner ::1 25 220
     fi
+}
+
+# ------------------------------------------------------------------- Exim --
+
+EXIM_CONF="$RUN/exim/exim.conf"
+
+setup_exim() {
+    local f
+    TPL[EXIM_BIN]="$EXIM_BIN"
+    render "$LAB_SRC/conf/exim.conf.in" "$EXIM_CONF"
+    # Exim creates its log files as $EXIM_USER, which cannot write to logs/.
+    for f in main reject panic; do
+        install -m 640 -o "$EXIM_USER" -g "$EXIM_USER" /dev/null "$RUN/logs/exim-$f.log"
+    done
+    "$EXIM_BIN" -C "$EXIM_CONF" -bV >/dev/null 2>"$RUN/logs/exim-check.err" \
+        || { log_tail "$RUN/logs/exim-check.err"; die "exim.conf is invalid"; }
+}
+
+start_exim() {
+    log "exim: starting mx3 on 127.0.10.27:25"
+    rm -f "$RUN/pids/exim.pid"
+    # -bd: the daemon detaches and writes pids/exim.pid itself.
+    "$EXIM_BIN" -C "$EXIM_CONF" -bd </dev/null >>"$RUN/logs/exim-main.log" 2>&1 \
+        || { log_tail "$RUN/logs/exim-main.log"; log_tail "$RUN/logs/exim-panic.log"; die "exim failed to start"; }
+    wait_until "exim pid file" "$RUN/logs/exim-main.log" test -s "$RUN/pids/exim.pid"
+    wait_until "exim mx3:25" "$RUN/logs/exim-main.log" banner 127.0.10.27 25 "220 mx3.lab.test ESMTP Exim"
 }
 
 # ------------------------------------------------------------------ nginx --
@@ -408,18 +567,21 @@ setup_nginx() {
     install -m 644 "$LAB_SRC/www/mta-sts.txt" "$LAB_SRC/www/logo.svg" "$RUN/www/"
     mkdir -p "$RUN/www/.well-known"
     mv -f "$RUN/www/mta-sts.txt" "$RUN/www/.well-known/mta-sts.txt"
+    install -D -m 644 "$LAB_SRC/www/broken/mta-sts.txt" "$RUN/www-broken/.well-known/mta-sts.txt"
     render "$LAB_SRC/conf/nginx.conf.in" "$NGINX_CONF"
     nginx -q -t -c "$NGINX_CONF" -e "$RUN/logs/nginx-error.log" 2>"$RUN/logs/nginx-test.err" \
         || { log_tail "$RUN/logs/nginx-test.err"; die "nginx.conf is invalid"; }
 }
 
 start_nginx() {
-    log "nginx: starting on 127.0.10.44:443 (MTA-STS policy)"
+    log "nginx: starting on 127.0.10.44:443 and 127.0.10.45:443 (MTA-STS policies)"
     # shellcheck disable=SC2094  # nginx appends its own errors to the same log
     nginx -c "$NGINX_CONF" -e "$RUN/logs/nginx-error.log" </dev/null >>"$RUN/logs/nginx-error.log" 2>&1 \
         || { log_tail "$RUN/logs/nginx-error.log"; die "nginx failed to start"; }
     wait_until "nginx pid file" "$RUN/logs/nginx-error.log" test -s "$RUN/pids/nginx.pid"
     wait_until "nginx https" "$RUN/logs/nginx-error.log" tls_ok mta-sts.lab.test 127.0.10.44 443
+    wait_until "nginx https (broken.test)" "$RUN/logs/nginx-error.log" \
+        tls_ok mta-sts.broken.test 127.0.10.45 443
 }
 
 # ----------------------------------------------------- weak TLS servers --
@@ -470,9 +632,16 @@ resolver_status() {  # resolver_status NAME TYPE STATUS [dig options]
 resolver_ad() {      # resolver_ad NAME TYPE: answer validated (AD flag)
     dig +time=2 +tries=1 @127.0.10.53 "$1" "$2" +dnssec | grep -qE "flags:[^;]* ad[ ;]"
 }
-mta_sts_policy() {
-    curl -sf --max-time 5 --cacert "$CA/ca.pem" --resolve mta-sts.lab.test:443:127.0.10.44 \
-        https://mta-sts.lab.test/.well-known/mta-sts.txt | grep -qx 'mode: enforce'
+mta_sts_policy() {    # mta_sts_policy HOST ADDR MODE
+    curl -sf --max-time 5 --cacert "$CA/ca.pem" --resolve "$1:443:$2" \
+        "https://$1/.well-known/mta-sts.txt" | grep -qx "mode: $3"
+}
+# tls_verify_error NAME ADDR: STARTTLS on ADDR:25 works, and OpenSSL's
+# verification of NAME fails with the reason given as the third argument.
+tls_verify_error() {
+    timeout 5 openssl s_client -connect "$2:25" -starttls smtp -servername "$1" \
+        -verify_hostname "$1" -CAfile "$CA/ca.pem" </dev/null 2>/dev/null \
+        | grep -q "Verify return code: [0-9]* ($3)"
 }
 tls12_refused() {
     ! timeout 5 openssl s_client -connect 127.0.10.10:443 -tls1_2 </dev/null
@@ -493,6 +662,8 @@ self_check() {
     check "resolver: bogus.lab.test A is SERVFAIL"    resolver_status bogus.lab.test A SERVFAIL
     check "resolver: bogus.lab.test A +cd answers"    resolver_status bogus.lab.test A NOERROR +cd
     check "resolver: PTR 127.0.10.25 validated"       resolver_ad 25.10.0.127.in-addr.arpa PTR
+    check "resolver: broken.test MX validated (AD)"   resolver_ad broken.test MX
+    check "resolver: TLSA _25._tcp.mx3.lab.test"      resolver_ad _25._tcp.mx3.lab.test TLSA
     check "mx1 25 STARTTLS"         tls_ok mx1.lab.test 127.0.10.25 25 smtp
     check "mx1 587 STARTTLS"        tls_ok mx1.lab.test 127.0.10.25 587 smtp
     check "mx1 465 TLS"             tls_ok mx1.lab.test 127.0.10.25 465
@@ -504,10 +675,15 @@ self_check() {
     check "imap 993 TLS"            tls_ok imap.lab.test 127.0.10.143 993
     check "pop3 110 STLS"           tls_ok imap.lab.test 127.0.10.143 110 pop3
     check "pop3 995 TLS"            tls_ok imap.lab.test 127.0.10.143 995
-    check "mta-sts policy"          mta_sts_policy
+    check "mta-sts policy"          mta_sts_policy mta-sts.lab.test 127.0.10.44 enforce
     check "legacy-tls TLS 1.0"      tls_supported
     check "legacy-tls refuses 1.2"  tls12_refused
     check "weak-tls RC4"            rc4_offered
+    check "mx3 (Exim) 25 STARTTLS"  tls_ok mx3.lab.test 127.0.10.27 25 smtp
+    check "wrongname 25 serves other-host.lab.test" tls_ok other-host.lab.test 127.0.10.28 25 smtp
+    check "wrongname 25 name mismatch" tls_verify_error wrongname.broken.test 127.0.10.28 'hostname mismatch'
+    check "expired 25 expired"      tls_verify_error expired.broken.test 127.0.10.29 'certificate has expired'
+    check "mta-sts policy (broken.test)" mta_sts_policy mta-sts.broken.test 127.0.10.45 testing
     [ "${#CHECK_FAILED[@]}" -eq 0 ] || die "self check failed: ${CHECK_FAILED[*]}"
 }
 
@@ -527,6 +703,9 @@ MAILTLS_LAB_DKIM_KEY=$RUN/dkim/$DKIM_SELECTOR.key
 MAILTLS_LAB_USER=$TEST_USER
 MAILTLS_LAB_PASSWORD=$TEST_PASSWORD
 MAILTLS_LAB_MX1_SPKI_SHA256=$(cat "$CA/mx1.spki-sha256")
+MAILTLS_LAB_MX3_SPKI_SHA256=$(cat "$CA/mx3.spki-sha256")
+MAILTLS_LAB_EXIM=$EXIM_BIN
+MAILTLS_LAB_EXIM_CONF=$EXIM_CONF
 MAILTLS_LAB_IPV6=$LAB_IPV6
 EOF
 }
@@ -552,6 +731,7 @@ init_templates() {
         [MAIL_UID]="$(id -u "$MAIL_USER")"
         [MAIL_GID]="$(getent group "$MAIL_GROUP" | cut -d: -f3)"
         [DOVECOT_DH]=/usr/share/dovecot/dh.pem
+        [TEST_USER]="$TEST_USER"
         [INET_PROTOCOLS]="$([ "$LAB_IPV6" = yes ] && echo all || echo ipv4)"
     )
 }
@@ -576,6 +756,7 @@ main() {
     local t0=$SECONDS
     rotate_logs
     install_packages
+    install_exim
     "$LAB_SRC/down.sh"
     STARTING=yes
     trap on_exit EXIT
@@ -590,6 +771,7 @@ main() {
     setup_unbound;  start_unbound
     setup_dovecot;  start_dovecot
     setup_postfix;  start_postfix
+    setup_exim;     start_exim
     setup_nginx;    start_nginx
     start_legacy_tls
     start_weak_tls

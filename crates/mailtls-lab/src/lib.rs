@@ -34,6 +34,17 @@ pub const MTA_STS: Ipv4Addr = Ipv4Addr::new(127, 0, 10, 44);
 pub const LEGACY_TLS: Ipv4Addr = Ipv4Addr::new(127, 0, 10, 10);
 /// `gnutls-serv` offering RC4 and 3DES, on 4433.
 pub const WEAK_TLS: Ipv4Addr = Ipv4Addr::new(127, 0, 10, 11);
+/// Exim, `mx3.lab.test`: 25 with STARTTLS (not in `lab.test`'s MX set).
+pub const MX3: Ipv4Addr = Ipv4Addr::new(127, 0, 10, 27);
+
+/// The lab's second domain, whose policies carry planted faults (see `lab/README.md`).
+pub const BROKEN_DOMAIN: &str = "broken.test";
+/// Postfix as `wrongname.broken.test`: 25, with a certificate for `other-host.lab.test`.
+pub const WRONGNAME: Ipv4Addr = Ipv4Addr::new(127, 0, 10, 28);
+/// Postfix as `expired.broken.test`: 25, with an expired certificate.
+pub const EXPIRED: Ipv4Addr = Ipv4Addr::new(127, 0, 10, 29);
+/// nginx serving `broken.test`'s MTA-STS policy (`mode: testing`) on 443.
+pub const MTA_STS_BROKEN: Ipv4Addr = Ipv4Addr::new(127, 0, 10, 45);
 
 /// The lab's runtime directory (`MAILTLS_LAB_DIR`, else `lab/run` in the workspace).
 pub fn run_dir() -> PathBuf {

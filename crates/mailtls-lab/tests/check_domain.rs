@@ -126,3 +126,61 @@ async fn planted_mta_sts_coverage_gap_is_reported() {
     );
     assert_eq!(mta_sts.mx_certificates.len(), 2);
 }
+
+#[tokio::test]
+#[ignore = "needs the lab: lab/up.sh"]
+async fn broken_domain_shows_every_planted_transport_fault() {
+    let transport: Arc<dyn DnsTransport> = Arc::new(UdpTcpTransport::new(
+        SocketAddr::new(IpAddr::V4(RESOLVER), 53),
+        Duration::from_secs(3),
+        2,
+    ));
+    let resolver = Resolver::new(vec![transport], true);
+    let options = AssessOptions {
+        probe: ProbeConfig {
+            trust: TrustAnchors::mozilla().with_pem(&ca_pem()).unwrap(),
+            ..ProbeConfig::default()
+        },
+        ..AssessOptions::default()
+    };
+    let connector: Arc<dyn Connector> = Arc::new(TcpConnector::default());
+    let domain = Domain::parse("broken.test").unwrap();
+    let assessment = assess(&resolver, connector, &options, &domain, no_progress()).await;
+    let tls_of = |host: &str| {
+        let endpoint = assessment
+            .endpoints
+            .iter()
+            .find(|e| e.endpoint.host.to_string() == host)
+            .unwrap();
+        endpoint.tls.clone().unwrap()
+    };
+    let wrongname = tls_of("wrongname.broken.test");
+    assert!(
+        matches!(wrongname.trust, TrustVerdict::Untrusted { ref reason } if reason.contains("not valid for name"))
+    );
+    // Usage 1 (PKIX-EE) is not used for SMTP: the TLSA set gives DANE nothing.
+    assert!(matches!(
+        wrongname.dane.unwrap().status,
+        DaneStatus::Unusable { .. }
+    ));
+    let expired = tls_of("expired.broken.test");
+    assert!(
+        matches!(expired.trust, TrustVerdict::Untrusted { ref reason } if reason.to_lowercase().contains("expired"))
+    );
+    // DANE-EE ignores expiry: the matching 3 1 1 authenticates the expired certificate.
+    assert!(matches!(
+        expired.dane.unwrap().status,
+        DaneStatus::Authenticated { .. }
+    ));
+
+    let mta_sts = assessment.mta_sts.unwrap();
+    assert_eq!(mta_sts.fetch.policy.unwrap().mode, MtaStsMode::Testing);
+    let uncovered: Vec<&str> = mta_sts.uncovered_mx.iter().map(Domain::as_str).collect();
+    assert_eq!(uncovered, vec!["expired.broken.test"]);
+    assert!(
+        mta_sts
+            .mx_certificates
+            .iter()
+            .all(|certificate| certificate.valid == Some(false))
+    );
+}
