@@ -31,6 +31,8 @@ pub(crate) enum Command {
     Dns(DnsArgs),
     /// Evaluate SPF (RFC 7208 check_host) for a client address, with the trace of every step.
     Spf(SpfArgs),
+    /// Explain a check: what it means for mail, how to fix it, references (--list: every check).
+    Explain(ExplainArgs),
 }
 
 /// Output format.
@@ -205,4 +207,14 @@ mod tests {
                 .contains("not an IP address")
         );
     }
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct ExplainArgs {
+    /// The finding id, e.g. smtp.starttls.missing or dns.spf.lookups.too_many.
+    #[arg(required_unless_present = "list")]
+    pub(crate) id: Option<String>,
+    /// List every check id with its title.
+    #[arg(long, conflicts_with = "id")]
+    pub(crate) list: bool,
 }

@@ -11,6 +11,7 @@ mod args;
 mod check;
 mod demo;
 mod dns;
+mod explain;
 mod output;
 mod resolve;
 mod spf;
@@ -63,6 +64,7 @@ fn main() -> ExitCode {
             Command::Tls(tls) => tls::run(&cli.common, tls).await,
             Command::Dns(dns) => dns::run(&cli.common, dns).await,
             Command::Spf(spf) => spf::run(&cli.common, spf).await,
+            Command::Explain(explain) => explain::run(&cli.common, explain),
         }
     });
     match result {

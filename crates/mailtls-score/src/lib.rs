@@ -4,4 +4,6 @@
 //! So far it holds the text renderer of observations; rules and grades follow.
 #![cfg_attr(test, allow(clippy::unwrap_used, clippy::indexing_slicing, clippy::panic))]
 
+pub mod findings;
 pub mod render;
+pub mod rules;
