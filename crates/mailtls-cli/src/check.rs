@@ -8,6 +8,7 @@ use mailtls_core::transport::{Connector, LineLimits, TcpConnector};
 use mailtls_probe::assessor::{AssessOptions, Assessment, assess};
 use mailtls_probe::scheduler::{Progress, ProgressSink, no_progress};
 use mailtls_probe::{ProbeConfig, TrustAnchors};
+use mailtls_score::report::DomainReport;
 
 use crate::args::{CheckArgs, CommonArgs, Format};
 use crate::output::write_text;
@@ -34,7 +35,7 @@ pub(crate) async fn run(common: &CommonArgs, args: &CheckArgs) -> anyhow::Result
     };
     let connector: Arc<dyn Connector> = Arc::new(TcpConnector { io_timeout: timeout });
     let assessment = assess(&resolver, connector, &options, &args.domain, progress(common)).await;
-    write_assessment(common, &assessment)?;
+    write_assessment(common, assessment)?;
     Ok(exit::OK)
 }
 
@@ -71,14 +72,16 @@ pub(crate) fn progress(common: &CommonArgs) -> ProgressSink {
     })
 }
 
-pub(crate) fn write_assessment(common: &CommonArgs, assessment: &Assessment) -> anyhow::Result<()> {
+/// Judges the assessment and writes the report.
+pub(crate) fn write_assessment(common: &CommonArgs, assessment: Assessment) -> anyhow::Result<()> {
+    let report = DomainReport::new(assessment);
     let text = match common.format {
         Format::Json => {
-            let mut json = serde_json::to_string_pretty(assessment).context("serialising the report")?;
+            let mut json = serde_json::to_string_pretty(&report).context("serialising the report")?;
             json.push('\n');
             json
         }
-        Format::Text => mailtls_score::render::assessment_text(assessment),
+        Format::Text => mailtls_score::render::assessment_text(&report),
     };
     write_text(common, &text)
 }

@@ -61,6 +61,6 @@ pub(crate) async fn run(common: &CommonArgs, _args: &DemoArgs) -> anyhow::Result
         progress(common),
     )
     .await;
-    write_assessment(common, &assessment)?;
+    write_assessment(common, assessment)?;
     Ok(exit::OK)
 }

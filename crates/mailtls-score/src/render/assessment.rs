@@ -2,13 +2,15 @@
 
 use std::fmt::Write;
 
-use mailtls_probe::assessor::Assessment;
-
 use super::dns::policy_text;
 use super::endpoint_text;
+use super::findings::findings_text;
+use crate::report::DomainReport;
 
-/// Renders `mailtls check` output for a terminal.
-pub fn assessment_text(assessment: &Assessment) -> String {
+/// Renders `mailtls check` output for a terminal: the findings first, then
+/// the DNS policy, MTA-STS and every endpoint as evidence.
+pub fn assessment_text(report: &DomainReport) -> String {
+    let assessment = &report.assessment;
     let mut out = String::new();
     let resolvers: Vec<String> = assessment.resolvers.iter().map(ToString::to_string).collect();
     let _ = writeln!(
@@ -28,6 +30,12 @@ pub fn assessment_text(assessment: &Assessment) -> String {
         },
         assessment.duration_ms,
     );
+    let _ = writeln!(
+        out,
+        "\nFindings (ruleset {}; `mailtls explain <id>` tells more)",
+        report.ruleset_version
+    );
+    out.push_str(&findings_text(&report.findings));
     policy_text(&mut out, &assessment.policy);
 
     let _ = writeln!(out, "\nMTA-STS policy");

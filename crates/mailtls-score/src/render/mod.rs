@@ -2,11 +2,13 @@
 
 mod assessment;
 mod dns;
+mod findings;
 
 use std::fmt::Write;
 
 pub use assessment::assessment_text;
 pub use dns::dns_text;
+pub use findings::findings_text;
 
 use mailtls_core::{
     DaneStatus, EndpointObservation, InjectionTest, Observations, ProbeOutcome, Target, TlsHandshake,

@@ -1,0 +1,38 @@
+//! The report of `mailtls check` and `mailtls demo`: what was observed, and
+//! the findings the rules make of it.
+
+use mailtls_core::Finding;
+use mailtls_probe::assessor::Assessment;
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+
+use crate::findings::findings;
+
+/// The version of the rules that made the findings. Raised whenever a rule
+/// is added, removed or judges differently, so that reports made by
+/// different versions can be told apart.
+pub const RULESET_VERSION: u32 = 1;
+
+/// A domain's assessment with its findings.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct DomainReport {
+    /// What was observed.
+    #[serde(flatten)]
+    pub assessment: Assessment,
+    /// The version of the rules that judged it.
+    pub ruleset_version: u32,
+    /// What it means, worst first.
+    pub findings: Vec<Finding>,
+}
+
+impl DomainReport {
+    /// Judges `assessment` with the current rules.
+    pub fn new(assessment: Assessment) -> Self {
+        let findings = findings(&assessment);
+        Self {
+            assessment,
+            ruleset_version: RULESET_VERSION,
+            findings,
+        }
+    }
+}
