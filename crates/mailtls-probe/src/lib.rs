@@ -26,6 +26,7 @@ mod session;
 pub mod sieve;
 pub mod smtp;
 pub mod tls;
+pub mod tls_engine;
 
 pub use certificate::{analyse_chain, certificate_facts, name_matches, observe_certificate, spki_der};
 pub use dane::{TlsaAssociation, assess_tlsa_set, match_tlsa, rollover_scheme};
