@@ -10,7 +10,13 @@ use crate::observation::Report;
 /// The JSON Schema (draft 2020-12) of a [`Report`], pretty-printed, with a
 /// trailing newline.
 pub fn report_schema() -> String {
-    let schema = schemars::schema_for!(Report);
+    schema_text::<Report>()
+}
+
+/// The JSON Schema (draft 2020-12) of any report type, pretty-printed, with a
+/// trailing newline: the form in which schemas are checked in under `schema/`.
+pub fn schema_text<T: schemars::JsonSchema>() -> String {
+    let schema = schemars::schema_for!(T);
     let mut text = serde_json::to_string_pretty(&schema).unwrap_or_default();
     text.push('\n');
     text

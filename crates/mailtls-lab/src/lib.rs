@@ -102,3 +102,25 @@ pub async fn query(
         .unwrap_or_else(|error| panic!("DNS exchange: {error}"));
     Message::from_vec(&answer).unwrap_or_else(|error| panic!("parsing the answer: {error}"))
 }
+
+/// A resolver asking the lab's Unbound; `validating` says whether to trust
+/// its AD bit (the lab's Unbound does validate).
+pub fn lab_resolver(validating: bool) -> mailtls_dns::Resolver {
+    let transport: std::sync::Arc<dyn DnsTransport> = std::sync::Arc::new(UdpTcpTransport::new(
+        SocketAddr::new(IpAddr::V4(RESOLVER), 53),
+        Duration::from_secs(3),
+        2,
+    ));
+    mailtls_dns::Resolver::new(vec![transport], validating)
+}
+
+/// Probe settings that trust the lab CA besides the Mozilla roots.
+pub fn lab_probe_config() -> mailtls_probe::ProbeConfig {
+    let trust = mailtls_probe::TrustAnchors::mozilla()
+        .with_pem(&ca_pem())
+        .unwrap_or_else(|error| panic!("the lab CA is not a usable trust anchor: {error}"));
+    mailtls_probe::ProbeConfig {
+        trust,
+        ..mailtls_probe::ProbeConfig::default()
+    }
+}

@@ -3,31 +3,19 @@
 //! `cargo test -p mailtls-lab -- --ignored`.
 #![allow(clippy::unwrap_used, clippy::panic, clippy::indexing_slicing)]
 
-use std::net::{IpAddr, SocketAddr};
 use std::sync::Arc;
-use std::time::Duration;
 
-use mailtls_core::transport::{Connector, DnsTransport, TcpConnector, UdpTcpTransport};
+use mailtls_core::transport::{Connector, TcpConnector};
 use mailtls_core::{DaneStatus, Domain, MailProtocol, ProbeOutcome, TrustVerdict};
-use mailtls_dns::Resolver;
 use mailtls_dns::mta_sts::MtaStsMode;
 use mailtls_lab::*;
 use mailtls_probe::assessor::{AssessOptions, Assessment, assess};
 use mailtls_probe::scheduler::no_progress;
-use mailtls_probe::{ProbeConfig, TrustAnchors};
 
 async fn check_lab() -> Assessment {
-    let transport: Arc<dyn DnsTransport> = Arc::new(UdpTcpTransport::new(
-        SocketAddr::new(IpAddr::V4(RESOLVER), 53),
-        Duration::from_secs(3),
-        2,
-    ));
-    let resolver = Resolver::new(vec![transport], true);
+    let resolver = lab_resolver(true);
     let options = AssessOptions {
-        probe: ProbeConfig {
-            trust: TrustAnchors::mozilla().with_pem(&ca_pem()).unwrap(),
-            ..ProbeConfig::default()
-        },
+        probe: lab_probe_config(),
         ipv6: false,
         ..AssessOptions::default()
     };
@@ -130,17 +118,9 @@ async fn planted_mta_sts_coverage_gap_is_reported() {
 #[tokio::test]
 #[ignore = "needs the lab: lab/up.sh"]
 async fn broken_domain_shows_every_planted_transport_fault() {
-    let transport: Arc<dyn DnsTransport> = Arc::new(UdpTcpTransport::new(
-        SocketAddr::new(IpAddr::V4(RESOLVER), 53),
-        Duration::from_secs(3),
-        2,
-    ));
-    let resolver = Resolver::new(vec![transport], true);
+    let resolver = lab_resolver(true);
     let options = AssessOptions {
-        probe: ProbeConfig {
-            trust: TrustAnchors::mozilla().with_pem(&ca_pem()).unwrap(),
-            ..ProbeConfig::default()
-        },
+        probe: lab_probe_config(),
         ..AssessOptions::default()
     };
     let connector: Arc<dyn Connector> = Arc::new(TcpConnector::default());

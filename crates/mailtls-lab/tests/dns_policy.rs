@@ -4,26 +4,18 @@
 #![allow(clippy::unwrap_used, clippy::panic, clippy::indexing_slicing)]
 
 use std::net::{IpAddr, SocketAddr};
-use std::sync::Arc;
-use std::time::Duration;
 
-use mailtls_core::transport::{DnsTransport, UdpTcpTransport};
 use mailtls_core::{DnsLookup, DnssecStatus, Domain, LookupStatus};
+use mailtls_dns::IssueLevel;
 use mailtls_dns::dkim::PublicKey;
 use mailtls_dns::dmarc::Policy;
 use mailtls_dns::mx::MxSet;
 use mailtls_dns::policy::{DnsReport, DomainPolicy, PolicyOptions};
 use mailtls_dns::srv::{MailService, ServiceOffer};
-use mailtls_dns::{IssueLevel, Resolver};
 use mailtls_lab::*;
 
 async fn lab_policy(domain: &str) -> DnsReport {
-    let transport: Arc<dyn DnsTransport> = Arc::new(UdpTcpTransport::new(
-        SocketAddr::new(IpAddr::V4(RESOLVER), 53),
-        Duration::from_secs(3),
-        2,
-    ));
-    let resolver = Resolver::new(vec![transport], true);
+    let resolver = lab_resolver(true);
     let options = PolicyOptions {
         dkim_selectors: vec!["lab2026".into()],
         common_dkim_selectors: true,

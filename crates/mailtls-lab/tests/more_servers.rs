@@ -5,12 +5,12 @@
 //! `cargo test -p mailtls-lab -- --ignored`.
 #![allow(clippy::unwrap_used, clippy::panic, clippy::indexing_slicing)]
 
-use std::net::{IpAddr, Ipv4Addr, SocketAddr};
+use std::net::{IpAddr, Ipv4Addr};
 use std::sync::Arc;
 use std::time::Duration;
 
 use hickory_proto::rr::{RData, RecordType};
-use mailtls_core::transport::{Connector, DnsTransport, TcpConnector, UdpTcpTransport};
+use mailtls_core::transport::{Connector, TcpConnector};
 use mailtls_core::{
     DnsLookup, DnssecStatus, Domain, EndpointObservation, LookupStatus, MailProtocol, ProbeOutcome,
     TlsVersion, TrustVerdict,
@@ -19,25 +19,18 @@ use mailtls_dns::dmarc::{Policy, ReportKind};
 use mailtls_dns::mta_sts::{MtaStsMode, parse_policy, policy_covers};
 use mailtls_dns::policy::{DnsReport, PolicyOptions};
 use mailtls_dns::tlsa::CertUsage;
-use mailtls_dns::{IssueLevel, RecordIssue, Resolver};
+use mailtls_dns::{IssueLevel, RecordIssue};
 use mailtls_lab::*;
-use mailtls_probe::{ProbeConfig, TrustAnchors, probe_endpoint};
+use mailtls_probe::probe_endpoint;
 use rustls::pki_types::CertificateDer;
 use rustls::pki_types::pem::PemObject;
 use sha2::{Digest, Sha256};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
-fn lab_config() -> ProbeConfig {
-    ProbeConfig {
-        trust: TrustAnchors::mozilla().with_pem(&ca_pem()).unwrap(),
-        ..ProbeConfig::default()
-    }
-}
-
 async fn probe(protocol: MailProtocol, host: &str, ip: Ipv4Addr, port: u16) -> EndpointObservation {
     let observation = probe_endpoint(
         &TcpConnector::default(),
-        &lab_config(),
+        &lab_probe_config(),
         &endpoint(protocol, host, port),
         at(ip, port),
     )
@@ -106,12 +99,7 @@ fn assert_secure(lookup: &DnsLookup) {
 }
 
 async fn broken_policy() -> DnsReport {
-    let transport: Arc<dyn DnsTransport> = Arc::new(UdpTcpTransport::new(
-        SocketAddr::new(IpAddr::V4(RESOLVER), 53),
-        Duration::from_secs(3),
-        2,
-    ));
-    let resolver = Resolver::new(vec![transport], true);
+    let resolver = lab_resolver(true);
     let options = PolicyOptions {
         dkim_selectors: Vec::new(),
         common_dkim_selectors: false,

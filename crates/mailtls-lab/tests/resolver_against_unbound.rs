@@ -2,27 +2,15 @@
 //! DNSSEC-signed lab zone. Run after `lab/up.sh`: `cargo test -p mailtls-lab -- --ignored`.
 #![allow(clippy::unwrap_used, clippy::panic, clippy::indexing_slicing)]
 
-use std::net::{IpAddr, SocketAddr};
-use std::sync::Arc;
-use std::time::Duration;
+use std::net::IpAddr;
 
 use base64::Engine;
 use hickory_proto::rr::{RData, RecordType};
-use mailtls_core::transport::{DnsTransport, TcpConnector, UdpTcpTransport};
+use mailtls_core::transport::TcpConnector;
 use mailtls_core::{DnssecStatus, LookupStatus, MailProtocol, TrustVerdict};
-use mailtls_dns::Resolver;
 use mailtls_lab::*;
-use mailtls_probe::{ProbeConfig, TrustAnchors, probe_endpoint};
+use mailtls_probe::probe_endpoint;
 use sha2::{Digest, Sha256};
-
-fn lab_resolver(validating: bool) -> Resolver {
-    let transport: Arc<dyn DnsTransport> = Arc::new(UdpTcpTransport::new(
-        SocketAddr::new(IpAddr::V4(RESOLVER), 53),
-        Duration::from_secs(3),
-        2,
-    ));
-    Resolver::new(vec![transport], validating)
-}
 
 #[tokio::test]
 #[ignore = "needs the lab: lab/up.sh"]
@@ -142,10 +130,7 @@ fn spki(der: &[u8]) -> &[u8] {
 #[ignore = "needs the lab: lab/up.sh"]
 async fn tlsa_of_mx1_matches_the_key_it_serves_and_mx2_is_the_planted_mismatch() {
     let resolver = lab_resolver(true);
-    let config = ProbeConfig {
-        trust: TrustAnchors::mozilla().with_pem(&ca_pem()).unwrap(),
-        ..ProbeConfig::default()
-    };
+    let config = lab_probe_config();
     for (host, ip, should_match) in [("mx1.lab.test", MX1, true), ("mx2.lab.test", MX2, false)] {
         let tlsa = resolver
             .lookup(&format!("_25._tcp.{host}"), RecordType::TLSA)

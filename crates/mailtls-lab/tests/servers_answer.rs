@@ -9,21 +9,14 @@ use hickory_proto::rr::{RData, RecordType};
 use mailtls_core::transport::{Connector, TcpConnector};
 use mailtls_core::{EndpointObservation, MailProtocol, ProbeOutcome, TlsVersion, TrustVerdict};
 use mailtls_lab::*;
-use mailtls_probe::{ProbeConfig, TrustAnchors, probe_endpoint};
+use mailtls_probe::probe_endpoint;
 use std::net::Ipv4Addr;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
-
-fn lab_config() -> ProbeConfig {
-    ProbeConfig {
-        trust: TrustAnchors::mozilla().with_pem(&ca_pem()).unwrap(),
-        ..ProbeConfig::default()
-    }
-}
 
 async fn probe(protocol: MailProtocol, host: &str, ip: Ipv4Addr, port: u16) -> EndpointObservation {
     let observation = probe_endpoint(
         &TcpConnector::default(),
-        &lab_config(),
+        &lab_probe_config(),
         &endpoint(protocol, host, port),
         at(ip, port),
     )

@@ -2,27 +2,17 @@
 //! in-process server that is vulnerable and one that is not.
 #![allow(clippy::unwrap_used, clippy::panic, clippy::indexing_slicing)]
 
-use std::sync::Arc;
-
 use mailtls_core::transport::TcpConnector;
 use mailtls_core::{Domain, Endpoint, Host, InjectionTest, MailProtocol, ProbeOutcome};
 use mailtls_probe::{ProbeConfig, probe_endpoint};
-use rustls::pki_types::{PrivateKeyDer, PrivatePkcs8KeyDer};
 use tokio::io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt, BufReader};
 use tokio::net::TcpListener;
 use tokio_rustls::TlsAcceptor;
 
+mod pki;
+
 fn acceptor() -> TlsAcceptor {
-    let certified = rcgen::generate_simple_self_signed(vec!["mx.example.test".to_owned()]).unwrap();
-    let key = PrivateKeyDer::Pkcs8(PrivatePkcs8KeyDer::from(certified.signing_key.serialize_der()));
-    let config =
-        rustls::ServerConfig::builder_with_provider(Arc::new(rustls::crypto::aws_lc_rs::default_provider()))
-            .with_safe_default_protocol_versions()
-            .unwrap()
-            .with_no_client_auth()
-            .with_single_cert(vec![certified.cert.der().clone()], key)
-            .unwrap();
-    TlsAcceptor::from(Arc::new(config))
+    pki::self_signed_acceptor("mx.example.test")
 }
 
 /// An SMTP server offering PIPELINING and STARTTLS. A `vulnerable` one keeps

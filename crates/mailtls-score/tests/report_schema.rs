@@ -9,10 +9,7 @@ fn schema_path() -> PathBuf {
 }
 
 fn generated() -> String {
-    let schema = schemars::schema_for!(mailtls_score::report::DomainReport);
-    let mut text = serde_json::to_string_pretty(&schema).unwrap();
-    text.push('\n');
-    text
+    mailtls_core::schema::schema_text::<mailtls_score::report::DomainReport>()
 }
 
 #[test]

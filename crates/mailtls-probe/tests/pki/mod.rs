@@ -148,3 +148,20 @@ pub fn sequence(parts: &[Vec<u8>]) -> Vec<u8> {
 pub fn extension(oid: &[u64], contents: Vec<u8>) -> CustomExtension {
     CustomExtension::from_oid_content(oid, contents)
 }
+
+/// A TLS server configuration with a fresh self-signed certificate for `name`,
+/// for in-process servers that only need to complete a handshake.
+pub fn self_signed_acceptor(name: &str) -> tokio_rustls::TlsAcceptor {
+    let certified = rcgen::generate_simple_self_signed(vec![name.to_owned()]).unwrap();
+    let key = rustls_pki_types::PrivateKeyDer::Pkcs8(rustls_pki_types::PrivatePkcs8KeyDer::from(
+        certified.signing_key.serialize_der(),
+    ));
+    let provider = std::sync::Arc::new(rustls::crypto::aws_lc_rs::default_provider());
+    let config = rustls::ServerConfig::builder_with_provider(provider)
+        .with_safe_default_protocol_versions()
+        .unwrap()
+        .with_no_client_auth()
+        .with_single_cert(vec![certified.cert.der().clone()], key)
+        .unwrap();
+    tokio_rustls::TlsAcceptor::from(std::sync::Arc::new(config))
+}
