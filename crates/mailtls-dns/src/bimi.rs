@@ -239,10 +239,7 @@ pub fn parse_rrset<S: AsRef<str>>(txt_records: &[S]) -> (Option<BimiRecord>, Vec
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn ids(issues: &[RecordIssue]) -> Vec<&str> {
-        issues.iter().map(|issue| issue.id.as_str()).collect()
-    }
+    use crate::record_issue::ids;
 
     #[test]
     fn record_with_logo_and_certificate_has_no_issues() {

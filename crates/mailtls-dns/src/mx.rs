@@ -214,10 +214,7 @@ pub fn lint_cname_exchanges(set: &MxSet, aliases: &[ExchangeAlias]) -> Vec<Recor
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn ids(issues: &[RecordIssue]) -> Vec<&str> {
-        issues.iter().map(|issue| issue.id.as_str()).collect()
-    }
+    use crate::record_issue::ids;
 
     fn host(preference: u16, name: &str) -> MxHost {
         MxHost {

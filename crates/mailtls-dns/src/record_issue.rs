@@ -76,6 +76,12 @@ impl RecordIssue {
     }
 }
 
+/// The ids of `issues`, in order: what the record modules' tests compare.
+#[cfg(test)]
+pub(crate) fn ids(issues: &[RecordIssue]) -> Vec<&str> {
+    issues.iter().map(|issue| issue.id.as_str()).collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -268,6 +268,7 @@ pub fn lint_services(offers: &[(MailService, ServiceOffer)]) -> Vec<RecordIssue>
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::record_issue::ids;
 
     fn srv(priority: u16, weight: u16, port: u16, target: &str) -> Srv {
         Srv {
@@ -276,10 +277,6 @@ mod tests {
             port,
             target: target.into(),
         }
-    }
-
-    fn ids(issues: &[RecordIssue]) -> Vec<&str> {
-        issues.iter().map(|issue| issue.id.as_str()).collect()
     }
 
     #[test]

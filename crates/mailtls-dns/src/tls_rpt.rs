@@ -228,10 +228,7 @@ pub fn parse_rrset<S: AsRef<str>>(txt_records: &[S]) -> (Option<TlsRptRecord>, V
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn ids(issues: &[RecordIssue]) -> Vec<&str> {
-        issues.iter().map(|issue| issue.id.as_str()).collect()
-    }
+    use crate::record_issue::ids;
 
     #[test]
     fn rfc_8460_mailto_example_is_read() {

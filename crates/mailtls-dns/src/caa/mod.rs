@@ -218,10 +218,7 @@ impl fmt::Display for Caa {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn ids(issues: &[RecordIssue]) -> Vec<&str> {
-        issues.iter().map(|issue| issue.id.as_str()).collect()
-    }
+    use crate::record_issue::ids;
 
     #[test]
     fn issue_property_for_a_ca_has_no_issues() {

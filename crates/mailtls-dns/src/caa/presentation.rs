@@ -135,10 +135,7 @@ fn character_string(text: &str) -> Result<String, &'static str> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn ids(issues: &[RecordIssue]) -> Vec<&str> {
-        issues.iter().map(|issue| issue.id.as_str()).collect()
-    }
+    use crate::record_issue::ids;
 
     #[test]
     fn rfc_8659_example_is_read() {

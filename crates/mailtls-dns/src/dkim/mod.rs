@@ -548,6 +548,7 @@ fn lint_rsa_size(bits: u32, span: Span, issues: &mut Vec<RecordIssue>) {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::record_issue::ids;
 
     /// RFC 8463 Appendix A.2: the Ed25519 key record of brisbane._domainkey.football.example.com.
     const RFC_8463_ED25519: &str = "v=DKIM1; k=ed25519; p=11qYAYKxCrfVS/7TyWQHOg7hcvPapiMlrwIaaPcHURo=";
@@ -556,10 +557,6 @@ mod tests {
     const RFC_8463_RSA: &str = "v=DKIM1; k=rsa; \
         p=MIGfMA0GCSqGSIb3DQEBAQUAA4GNADCBiQKBgQDkHlOQoBTzWRiGs5V6NpP3idY6Wk08a5qhdR6wy5bdOKb2jLQiY/J16JYi0Qvx/\
         byYzCNb3W91y3FutACDfzwQ/BC/e/8uBsCR+yz1Lxj+PL6lHvqMKrM3rG4hstT5QjvHO9PzoxZyVYLzBfO2EeC3Ip3G+2kryOTIKT+l/K4w3QIDAQAB";
-
-    fn ids(issues: &[RecordIssue]) -> Vec<&str> {
-        issues.iter().map(|issue| issue.id.as_str()).collect()
-    }
 
     #[test]
     fn rfc_8463_ed25519_key_is_read() {

@@ -396,10 +396,7 @@ fn lint(record: &DmarcRecord, policy_span: Option<Span>, issues: &mut Vec<Record
 mod tests {
     use super::*;
     use crate::dmarc::{DmarcUri, ReportSize, SizeUnit};
-
-    fn ids(issues: &[RecordIssue]) -> Vec<&str> {
-        issues.iter().map(|issue| issue.id.as_str()).collect()
-    }
+    use crate::record_issue::ids;
 
     #[test]
     fn rfc_7489_example_record_is_read() {

@@ -376,14 +376,11 @@ fn lint(policy: &MtaStsPolicy, mode_line: Span, max_age_span: Span, issues: &mut
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::record_issue::ids;
 
     /// RFC 8461 §3.2, the example policy.
     const RFC_EXAMPLE: &str = "version: STSv1\nmode: enforce\nmx: mail.example.com\nmx: *.example.net\n\
                                mx: backupmx.example.com\nmax_age: 604800\n";
-
-    fn ids(issues: &[RecordIssue]) -> Vec<&str> {
-        issues.iter().map(|issue| issue.id.as_str()).collect()
-    }
 
     #[test]
     fn rfc_8461_example_policy_is_read() {

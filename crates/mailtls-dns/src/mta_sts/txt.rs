@@ -140,10 +140,7 @@ pub fn parse_txt_rrset<S: AsRef<str>>(txt_records: &[S]) -> (Option<MtaStsRecord
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn ids(issues: &[RecordIssue]) -> Vec<&str> {
-        issues.iter().map(|issue| issue.id.as_str()).collect()
-    }
+    use crate::record_issue::ids;
 
     #[test]
     fn rfc_8461_example_is_read() {

@@ -103,11 +103,8 @@ fn tokens(text: &str) -> impl Iterator<Item = (usize, &str)> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::record_issue::ids;
     use crate::tlsa::{CertUsage, MatchingType, Selector};
-
-    fn ids(issues: &[RecordIssue]) -> Vec<&str> {
-        issues.iter().map(|issue| issue.id.as_str()).collect()
-    }
 
     #[test]
     fn rfc_6698_example_with_parentheses_is_read() {
