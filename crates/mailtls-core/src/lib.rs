@@ -22,10 +22,11 @@ pub use endpoint::{Dialect, Endpoint, EndpointError, Host, MailProtocol, TlsMode
 pub use finding::{Evidence, Finding, Reference, Severity, Status};
 pub use observation::{
     BasicConstraintsFacts, CertificateFacts, CertificateObservation, CertificateParseError,
-    CertificateValidity, ChainCompleteness, ChainFacts, ChainLink, DaneAssessment, DaneStatus,
-    DialogueObservation, Direction, DnsLookup, DnssecStatus, EndpointObservation, Generator, InjectionTest,
-    LookupStatus, Observations, ProbeOutcome, PublicKeyAlgorithm, PublicKeyFacts, Report, SCHEMA_VERSION,
-    SignatureAlgorithmFacts, SignatureCheck, SubjectAltNames, Target, TlsHandshake, TlsVersion, TlsaMatch,
-    TlsaRecordResult, TlsaRollover, TlsaRolloverKind, TranscriptLine, TrustVerdict, ValidationLevel,
-    ValidityStatus,
+    CertificateValidity, ChainCompleteness, ChainFacts, ChainLink, CheckMethod, CipherSuiteObservation,
+    DaneAssessment, DaneStatus, DhParameters, DialogueObservation, Direction, DnsLookup, DnssecStatus,
+    EndpointObservation, Feature, Generator, GroupSupport, InjectionTest, LookupStatus, Observations,
+    ProbeOutcome, ProtocolSupport, PublicKeyAlgorithm, PublicKeyFacts, Report, SCHEMA_VERSION, ScanOutcome,
+    SignatureAlgorithmFacts, SignatureCheck, SubjectAltNames, Support, Target, TlsFeatures, TlsHandshake,
+    TlsScan, TlsVersion, TlsaMatch, TlsaRecordResult, TlsaRollover, TlsaRolloverKind, TranscriptLine,
+    TrustVerdict, ValidationLevel, ValidityStatus, Vulnerability, VulnerabilityCheck, VulnerabilityResult,
 };

@@ -16,6 +16,7 @@ use crate::finding::Finding;
 
 mod certificate;
 mod dane;
+mod tls_scan;
 
 pub use certificate::{
     BasicConstraintsFacts, CertificateFacts, CertificateParseError, CertificateValidity, ChainCompleteness,
@@ -23,6 +24,10 @@ pub use certificate::{
     SubjectAltNames, ValidationLevel, ValidityStatus,
 };
 pub use dane::{DaneAssessment, DaneStatus, TlsaMatch, TlsaRecordResult, TlsaRollover, TlsaRolloverKind};
+pub use tls_scan::{
+    CheckMethod, CipherSuiteObservation, DhParameters, Feature, GroupSupport, ProtocolSupport, ScanOutcome,
+    Support, TlsFeatures, TlsScan, Vulnerability, VulnerabilityCheck, VulnerabilityResult,
+};
 
 /// The version of the JSON report shape. Bumped on every incompatible change;
 /// additions of optional fields keep it.
@@ -103,6 +108,10 @@ pub struct EndpointObservation {
     /// Why the full TLS handshake failed, when it was tried and did not complete
     /// (an alert from the server, no version or cipher suite in common).
     pub tls_failure: Option<String>,
+    /// The TLS enumeration (versions, suites, groups, features,
+    /// vulnerabilities), when it ran.
+    #[serde(default)]
+    pub tls_scan: Option<TlsScan>,
 }
 
 /// How a probe ended.

@@ -63,6 +63,7 @@ pub async fn probe_endpoint(
         dialogue: None,
         tls: None,
         tls_failure: None,
+        tls_scan: None,
     };
     let Some(server_name) = server_name else {
         observation.outcome = ProbeOutcome::Error {
@@ -122,8 +123,12 @@ async fn run(
         TlsMode::Starttls => {
             let mut session = Session::new(stream, config.limits, transcript, false);
             let ready = match dialect {
-                Dialect::Smtp => smtp::before_tls(&mut session, dialogue, "EHLO", &config.ehlo_name).await?,
-                Dialect::Lmtp => smtp::before_tls(&mut session, dialogue, "LHLO", &config.ehlo_name).await?,
+                Dialect::Smtp => {
+                    smtp::before_tls(&mut session, dialogue, "EHLO", &config.ehlo_name, true).await?
+                }
+                Dialect::Lmtp => {
+                    smtp::before_tls(&mut session, dialogue, "LHLO", &config.ehlo_name, true).await?
+                }
                 Dialect::Imap => imap::before_tls(&mut session, dialogue).await?,
                 Dialect::Pop3 => pop3::before_tls(&mut session, dialogue).await?,
                 Dialect::Sieve => sieve::before_tls(&mut session, dialogue).await?,

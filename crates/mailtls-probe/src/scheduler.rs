@@ -213,6 +213,7 @@ fn unobserved(endpoint: &Endpoint, address: SocketAddr, message: String) -> Endp
         dialogue: None,
         tls: None,
         tls_failure: None,
+        tls_scan: None,
     }
 }
 

@@ -207,6 +207,7 @@ pub(crate) async fn before_tls(
     dialogue: &mut DialogueObservation,
     hello_command: &str,
     ehlo_name: &str,
+    test_injection: bool,
 ) -> Result<bool, Stop> {
     greeting(session, dialogue).await?;
     dialogue.capabilities_before_tls = hello(session, hello_command, ehlo_name, "").await?;
@@ -215,7 +216,9 @@ pub(crate) async fn before_tls(
         quit(session).await;
         return Ok(false);
     }
-    if has_keyword(&dialogue.capabilities_before_tls, "PIPELINING") {
+    if !test_injection {
+        session.send("STARTTLS").await?;
+    } else if has_keyword(&dialogue.capabilities_before_tls, "PIPELINING") {
         // The injection test rides on this connection: a NOOP in the same
         // segment as STARTTLS must be discarded by the server (RFC 3207 §4.2,
         // RFC 2920 §3.1), never answered inside TLS.

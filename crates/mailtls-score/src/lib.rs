@@ -7,6 +7,7 @@
 #![cfg_attr(test, allow(clippy::unwrap_used, clippy::indexing_slicing, clippy::panic))]
 
 pub mod findings;
+pub mod grade;
 pub mod render;
 pub mod report;
 pub mod rules;

@@ -7,6 +7,7 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 use crate::findings::findings;
+use crate::grade::Grades;
 
 /// The version of the rules that made the findings. Raised whenever a rule
 /// is added, removed or judges differently, so that reports made by
@@ -23,6 +24,9 @@ pub struct DomainReport {
     pub ruleset_version: u32,
     /// What it means, worst first.
     pub findings: Vec<Finding>,
+    /// The grades made from the findings.
+    #[serde(default)]
+    pub grades: Grades,
 }
 
 impl DomainReport {
@@ -33,6 +37,7 @@ impl DomainReport {
             assessment,
             ruleset_version: RULESET_VERSION,
             findings,
+            grades: Grades::default(),
         }
     }
 }

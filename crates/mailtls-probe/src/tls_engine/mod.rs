@@ -16,6 +16,7 @@
 pub mod alert;
 pub mod cipher_suites;
 pub mod client_hello;
+pub mod exchange;
 pub mod extension_types;
 pub mod extensions;
 pub mod named_groups;
@@ -27,6 +28,7 @@ pub mod version;
 mod wire;
 
 pub use client_hello::{ClientHelloSpec, pad_out_of_f5_range};
+pub use exchange::{Exchange, ExchangeEnd, HandshakeOpener, OpenError, exchange};
 pub use record::{RecordReader, ServerEvent, Unexpected};
 pub use version::ProtocolVersion;
 

@@ -225,6 +225,7 @@ mod tests {
                     dane: None,
                 }),
                 tls_failure: None,
+                tls_scan: None,
             }],
         }
     }
