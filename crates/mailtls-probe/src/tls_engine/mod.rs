@@ -13,6 +13,7 @@
 //! [`signature_schemes`], [`extension_types`], [`alert`]) give names and, for
 //! cipher suites, the classification a scorer needs.
 
+pub mod active;
 pub mod alert;
 pub mod cipher_suites;
 pub mod client_hello;
