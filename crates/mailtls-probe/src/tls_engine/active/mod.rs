@@ -1,10 +1,26 @@
 //! Active vulnerability probes: each sends the messages of one attack, and
 //! runs only when the enumeration shows its precondition holds.
+//!
+//! [`run_active`] runs them one after the other, never in parallel (mail
+//! servers count connections per client): Heartbleed, CCS injection, ROBOT,
+//! `TLS_FALLBACK_SCSV`, session resumption. A probe whose precondition does
+//! not hold opens no connection and says why. Every wait for a reply is
+//! bounded by [`ActiveContext::timeout`]; once the server says it is
+//! throttling, the probes that remain are not tested.
+
+pub mod ccs_injection;
+mod connection;
+mod fallback_scsv;
+pub mod heartbleed;
+pub mod robot;
+mod session_resumption;
 
 use std::time::Duration;
 
 use mailtls_core::{Feature, VulnerabilityCheck};
 
+use crate::tls_engine::active::connection::Dialer;
+use crate::tls_engine::cipher_suites;
 use crate::tls_engine::exchange::HandshakeOpener;
 use crate::tls_engine::version::ProtocolVersion;
 
@@ -39,6 +55,88 @@ pub struct ActiveResults {
 }
 
 /// Runs the active probes whose preconditions hold.
-pub async fn run_active(_opener: &dyn HandshakeOpener, _context: &ActiveContext) -> ActiveResults {
-    ActiveResults::default()
+pub async fn run_active(opener: &dyn HandshakeOpener, context: &ActiveContext) -> ActiveResults {
+    let mut dialer = dialer(opener, context);
+    let mut results = ActiveResults::default();
+    for check in [
+        heartbleed::check(&mut dialer, context).await,
+        ccs_injection::check(&mut dialer, context).await,
+        robot::check(&mut dialer, context).await,
+    ] {
+        results.connections = results.connections.saturating_add(check.connections);
+        results.vulnerabilities.push(check);
+    }
+    let (fallback_scsv, connections) = fallback_scsv::check(&mut dialer, context).await;
+    results.fallback_scsv = fallback_scsv;
+    results.connections = results.connections.saturating_add(connections);
+    let (session_resumption, connections) = session_resumption::check(&mut dialer, context).await;
+    results.session_resumption = session_resumption;
+    results.connections = results.connections.saturating_add(connections);
+    if let Some(reason) = dialer.throttled() {
+        results
+            .anomalies
+            .push(format!("the active probes stopped early: {reason}"));
+    }
+    results
+}
+
+/// The dialer every probe of one run shares.
+fn dialer<'a>(opener: &'a dyn HandshakeOpener, context: &ActiveContext) -> Dialer<'a> {
+    let server_name = context
+        .server_name
+        .clone()
+        .or_else(|| opener.server_name().map(str::to_owned));
+    Dialer::new(opener, context.timeout, server_name)
+}
+
+/// Heartbleed alone.
+pub async fn check_heartbleed(opener: &dyn HandshakeOpener, context: &ActiveContext) -> VulnerabilityCheck {
+    heartbleed::check(&mut dialer(opener, context), context).await
+}
+
+/// CCS injection alone.
+pub async fn check_ccs_injection(
+    opener: &dyn HandshakeOpener,
+    context: &ActiveContext,
+) -> VulnerabilityCheck {
+    ccs_injection::check(&mut dialer(opener, context), context).await
+}
+
+/// ROBOT alone.
+pub async fn check_robot(opener: &dyn HandshakeOpener, context: &ActiveContext) -> VulnerabilityCheck {
+    robot::check(&mut dialer(opener, context), context).await
+}
+
+/// `TLS_FALLBACK_SCSV` alone: the feature and the connections it took.
+pub async fn check_fallback_scsv(opener: &dyn HandshakeOpener, context: &ActiveContext) -> (Feature, u64) {
+    fallback_scsv::check(&mut dialer(opener, context), context).await
+}
+
+/// Session resumption alone: the feature and the connections it took.
+pub async fn check_session_resumption(
+    opener: &dyn HandshakeOpener,
+    context: &ActiveContext,
+) -> (Feature, u64) {
+    session_resumption::check(&mut dialer(opener, context), context).await
+}
+
+/// The highest accepted version from SSL 3.0 to TLS 1.2, the ones the
+/// engine's own ClientHello speaks.
+fn legacy_version(context: &ActiveContext) -> Option<ProtocolVersion> {
+    context
+        .versions
+        .iter()
+        .copied()
+        .filter(|version| (ProtocolVersion::SSL3_0..=ProtocolVersion::TLS1_2).contains(version))
+        .max()
+}
+
+/// The suites to offer at `version`: those the server accepted, or, when
+/// the enumeration has none for it, every suite of that version.
+fn suites_for(context: &ActiveContext, version: ProtocolVersion) -> Vec<u16> {
+    context
+        .suites
+        .iter()
+        .find(|(known, suites)| *known == version && !suites.is_empty())
+        .map_or_else(|| cipher_suites::codes_for(version), |(_, suites)| suites.clone())
 }
