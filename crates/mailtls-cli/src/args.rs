@@ -75,11 +75,30 @@ pub(crate) struct CommonArgs {
     pub(crate) ipv6_only: bool,
 }
 
+/// How to grade, and when to fail.
 #[derive(Debug, Args)]
-pub(crate) struct DemoArgs {}
+pub(crate) struct GradeArgs {
+    /// Judge by this profile: default, ncsc-nl, bsi-tr-03108, mozilla-intermediate,
+    /// mozilla-modern (see docs/profiles.md).
+    #[arg(long, value_name = "NAME", default_value = "default", value_parser = parse_profile)]
+    pub(crate) profile: &'static mailtls_score::grade::Profile,
+    /// Exit with status 2 when the grade (overall for check and demo, the worst endpoint
+    /// for tls) is below GRADE: A+, A, A-, B, C, D, E or F. T (untrusted) and a missing
+    /// grade count as below F.
+    #[arg(long, value_name = "GRADE", value_parser = parse_letter)]
+    pub(crate) fail_under: Option<mailtls_score::grade::Letter>,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct DemoArgs {
+    #[command(flatten)]
+    pub(crate) grade: GradeArgs,
+}
 
 #[derive(Debug, Args)]
 pub(crate) struct TlsArgs {
+    #[command(flatten)]
+    pub(crate) grade: GradeArgs,
     /// The server, e.g. smtp://mx1.example.com or imaps://[2001:db8::1]:993
     #[arg(value_name = "ENDPOINT-URL", value_parser = parse_endpoint)]
     pub(crate) endpoint: Endpoint,
@@ -118,6 +137,8 @@ impl DkimArgs {
 
 #[derive(Debug, Args)]
 pub(crate) struct CheckArgs {
+    #[command(flatten)]
+    pub(crate) grade: GradeArgs,
     /// The mail domain.
     #[arg(value_name = "DOMAIN", value_parser = parse_domain)]
     pub(crate) domain: Domain,
@@ -162,6 +183,24 @@ pub(crate) struct SpfArgs {
     /// The HELO/EHLO name the client gave (default: DOMAIN).
     #[arg(long, value_name = "NAME")]
     pub(crate) helo: Option<String>,
+}
+
+fn parse_profile(text: &str) -> Result<&'static mailtls_score::grade::Profile, String> {
+    mailtls_score::grade::Profile::named(text).ok_or_else(|| {
+        format!(
+            "unknown profile {text:?}; choose one of {}",
+            mailtls_score::grade::profile_names().join(", ")
+        )
+    })
+}
+
+fn parse_letter(text: &str) -> Result<mailtls_score::grade::Letter, String> {
+    match mailtls_score::grade::Letter::parse(text) {
+        Some(mailtls_score::grade::Letter::T) | None => {
+            Err(format!("{text:?} is not a grade; use A+, A, A-, B, C, D, E or F"))
+        }
+        Some(letter) => Ok(letter),
+    }
 }
 
 fn parse_domain(text: &str) -> Result<Domain, String> {

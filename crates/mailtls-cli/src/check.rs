@@ -8,9 +8,10 @@ use mailtls_core::transport::{Connector, LineLimits, TcpConnector};
 use mailtls_probe::assessor::{AssessOptions, Assessment, assess};
 use mailtls_probe::scheduler::{Progress, ProgressSink, no_progress};
 use mailtls_probe::{ProbeConfig, TrustAnchors};
+use mailtls_score::grade::Letter;
 use mailtls_score::report::DomainReport;
 
-use crate::args::{CheckArgs, CommonArgs, Format};
+use crate::args::{CheckArgs, CommonArgs, Format, GradeArgs};
 use crate::output::write_text;
 use crate::{exit, resolve};
 
@@ -35,8 +36,7 @@ pub(crate) async fn run(common: &CommonArgs, args: &CheckArgs) -> anyhow::Result
     };
     let connector: Arc<dyn Connector> = Arc::new(TcpConnector { io_timeout: timeout });
     let assessment = assess(&resolver, connector, &options, &args.domain, progress(common)).await;
-    write_assessment(common, assessment)?;
-    Ok(exit::OK)
+    write_assessment(common, &args.grade, assessment)
 }
 
 /// The probe settings the CLI derives from `--timeout`.
@@ -72,9 +72,14 @@ pub(crate) fn progress(common: &CommonArgs) -> ProgressSink {
     })
 }
 
-/// Judges the assessment and writes the report.
-pub(crate) fn write_assessment(common: &CommonArgs, assessment: Assessment) -> anyhow::Result<()> {
-    let report = DomainReport::new(assessment);
+/// Judges the assessment, writes the report, and returns the exit code
+/// `--fail-under` asks for.
+pub(crate) fn write_assessment(
+    common: &CommonArgs,
+    grade: &GradeArgs,
+    assessment: Assessment,
+) -> anyhow::Result<u8> {
+    let report = DomainReport::with_profile(assessment, grade.profile);
     let text = match common.format {
         Format::Json => {
             let mut json = serde_json::to_string_pretty(&report).context("serialising the report")?;
@@ -83,5 +88,20 @@ pub(crate) fn write_assessment(common: &CommonArgs, assessment: Assessment) -> a
         }
         Format::Text => mailtls_score::render::assessment_text(&report),
     };
-    write_text(common, &text)
+    write_text(common, &text)?;
+    Ok(exit_code(
+        grade.fail_under,
+        report.grades.overall.as_ref().map(|overall| overall.letter),
+    ))
+}
+
+/// `exit::BELOW_GRADE` when `letter` is below `fail_under` (a missing
+/// letter and `T` are below every grade), otherwise `exit::OK`.
+pub(crate) fn exit_code(fail_under: Option<Letter>, letter: Option<Letter>) -> u8 {
+    match (fail_under, letter) {
+        (None, _) => exit::OK,
+        (Some(_), None) => exit::BELOW_GRADE,
+        (Some(limit), Some(letter)) if letter.is_below(limit) => exit::BELOW_GRADE,
+        (Some(_), Some(_)) => exit::OK,
+    }
 }

@@ -15,9 +15,8 @@ use mailtls_probe::assessor::{AssessOptions, assess};
 
 use crate::args::{CommonArgs, DemoArgs, Format};
 use crate::check::{probe_config, progress, write_assessment};
-use crate::exit;
 
-pub(crate) async fn run(common: &CommonArgs, _args: &DemoArgs) -> anyhow::Result<u8> {
+pub(crate) async fn run(common: &CommonArgs, args: &DemoArgs) -> anyhow::Result<u8> {
     let environment = DemoEnvironment::start()
         .await
         .context("starting the demo environment")?;
@@ -61,6 +60,5 @@ pub(crate) async fn run(common: &CommonArgs, _args: &DemoArgs) -> anyhow::Result
         progress(common),
     )
     .await;
-    write_assessment(common, assessment)?;
-    Ok(exit::OK)
+    write_assessment(common, &args.grade, assessment)
 }

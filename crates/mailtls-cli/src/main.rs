@@ -29,6 +29,8 @@ pub(crate) mod exit {
     pub(crate) const OK: u8 = 0;
     /// mailtls could not do its work (a file could not be written, the runtime failed).
     pub(crate) const FAILURE: u8 = 1;
+    /// The grade is below `--fail-under`.
+    pub(crate) const BELOW_GRADE: u8 = 2;
     /// Arguments were wrong (sysexits EX_USAGE).
     pub(crate) const USAGE: u8 = 64;
 }

@@ -20,6 +20,8 @@ use mailtls_probe::assessor::Assessment;
 
 use crate::rules::{self, rule};
 
+mod tls_scan;
+
 /// Days before expiry from which `tls.certificate.expires_soon` warns.
 pub const EXPIRY_WARNING_DAYS: i64 = 21;
 /// The smallest RSA modulus that is not `tls.certificate.weak_key`.
@@ -31,8 +33,9 @@ pub fn findings(assessment: &Assessment) -> Vec<Finding> {
     dnssec(assessment, &mut out);
     dns_issues(assessment, &mut out);
     for endpoint in &assessment.endpoints {
-        endpoint_findings(assessment, endpoint, &mut out);
+        endpoint_findings(mta_sts_mode(assessment), endpoint, &mut out);
     }
+    dane_missing(assessment, &mut out);
     mta_sts(assessment, &mut out);
     sort_worst_first(&mut out);
     out
@@ -100,8 +103,9 @@ fn evidence(source: impl Into<String>, text: impl Into<String>) -> Evidence {
     }
 }
 
-/// `smtp://mx1.example:25 (192.0.2.1)`.
-fn endpoint_source(endpoint: &EndpointObservation) -> String {
+/// `smtp://mx1.example:25 (192.0.2.1)`: the evidence source of every
+/// finding about one endpoint at one address.
+pub fn endpoint_source(endpoint: &EndpointObservation) -> String {
     format!("{} ({})", endpoint.endpoint, endpoint.address.ip())
 }
 
@@ -288,8 +292,8 @@ pub fn issue_finding(issue: &RecordIssue, source: &str, records: &[String]) -> F
 // ---------------------------------------------------------------- endpoints
 
 /// Whether senders delivering to this endpoint validate its certificate, and why.
-fn certificate_validated(
-    assessment: &Assessment,
+pub(crate) fn certificate_validated(
+    mode: Option<MtaStsMode>,
     endpoint: &EndpointObservation,
     tls: &TlsHandshake,
 ) -> (bool, String) {
@@ -303,11 +307,6 @@ fn certificate_validated(
             ),
         );
     }
-    let mode = assessment
-        .mta_sts
-        .as_ref()
-        .and_then(|mta_sts| mta_sts.fetch.policy.as_ref())
-        .map(|policy| policy.mode);
     if mode == Some(MtaStsMode::Enforce) {
         return (
             true,
@@ -344,7 +343,23 @@ fn certificate_validated(
     }
 }
 
-fn endpoint_findings(assessment: &Assessment, endpoint: &EndpointObservation, out: &mut Vec<Finding>) {
+/// The findings of one endpoint observed on its own (`mailtls tls`): no
+/// MTA-STS policy is known, so port 25 certificate problems are warnings
+/// unless the host's TLSA records fail.
+pub(crate) fn endpoint_findings_alone(endpoint: &EndpointObservation, out: &mut Vec<Finding>) {
+    endpoint_findings(None, endpoint, out);
+    sort_worst_first(out);
+}
+
+fn mta_sts_mode(assessment: &Assessment) -> Option<MtaStsMode> {
+    assessment
+        .mta_sts
+        .as_ref()
+        .and_then(|mta_sts| mta_sts.fetch.policy.as_ref())
+        .map(|policy| policy.mode)
+}
+
+fn endpoint_findings(mode: Option<MtaStsMode>, endpoint: &EndpointObservation, out: &mut Vec<Finding>) {
     let source = endpoint_source(endpoint);
     match &endpoint.outcome {
         ProbeOutcome::NotTested { reason } => {
@@ -434,7 +449,7 @@ fn endpoint_findings(assessment: &Assessment, endpoint: &EndpointObservation, ou
         );
     }
     if let Some(tls) = &endpoint.tls {
-        certificate_findings(assessment, endpoint, tls, &source, out);
+        certificate_findings(mode, endpoint, tls, &source, out);
         dane(endpoint, tls, &source, out);
     } else if let Some(failure) = &endpoint.tls_failure {
         out.push(finding(
@@ -451,6 +466,7 @@ fn endpoint_findings(assessment: &Assessment, endpoint: &EndpointObservation, ou
             vec![evidence(source.clone(), "no TLS handshake recorded".to_owned())],
         ));
     }
+    tls_scan::tls_scan_findings(endpoint, out);
 }
 
 /// AUTH before STARTTLS (SMTP), LOGINDISABLED (IMAP), USER (POP3).
@@ -505,13 +521,13 @@ fn client_plaintext_auth(
 }
 
 fn certificate_findings(
-    assessment: &Assessment,
+    mode: Option<MtaStsMode>,
     endpoint: &EndpointObservation,
     tls: &TlsHandshake,
     source: &str,
     out: &mut Vec<Finding>,
 ) {
-    let (validated, why) = certificate_validated(assessment, endpoint, tls);
+    let (validated, why) = certificate_validated(mode, endpoint, tls);
     let status = if validated { Status::Fail } else { Status::Warn };
     let cert_source = format!("{source} certificate");
     if let TrustVerdict::Untrusted { reason } = &tls.trust {
@@ -596,7 +612,7 @@ fn dane(endpoint: &EndpointObservation, tls: &TlsHandshake, source: &str, out: &
     let Some(dane) = &tls.dane else {
         return;
     };
-    let records: Vec<Evidence> = dane
+    let mut records: Vec<Evidence> = dane
         .records
         .iter()
         .map(|record| {
@@ -625,7 +641,52 @@ fn dane(endpoint: &EndpointObservation, tls: &TlsHandshake, source: &str, out: &
             format!("The TLSA records of {source} cannot be used by DANE senders: {reason}"),
         ),
     };
+    // One finding per address: name the address the chain was served from.
+    records.push(evidence(
+        source,
+        format!(
+            "chain served at {}: {}",
+            endpoint.address,
+            dane_status_text(&dane.status)
+        ),
+    ));
     out.push(finding(id, status, detail, records));
+}
+
+fn dane_status_text(status: &DaneStatus) -> String {
+    match status {
+        DaneStatus::Authenticated { .. } => "authenticated".to_owned(),
+        DaneStatus::NotAuthenticated { reason } => format!("not authenticated: {reason}"),
+        DaneStatus::Unusable { reason } => format!("unusable: {reason}"),
+    }
+}
+
+/// `dane.tlsa.missing`, once per MX host that publishes no TLSA records
+/// and was reached with TLS on port 25.
+fn dane_missing(assessment: &Assessment, out: &mut Vec<Finding>) {
+    for host in &assessment.policy.mx.hosts {
+        if !host.tlsa.records.is_empty() {
+            continue;
+        }
+        let reached = assessment.endpoints.iter().any(|endpoint| {
+            endpoint.endpoint.protocol == MailProtocol::Smtp
+                && endpoint.tls.is_some()
+                && matches!(&endpoint.endpoint.host, mailtls_core::Host::Domain(name) if *name == host.name)
+        });
+        if !reached {
+            continue;
+        }
+        let lookup = &host.tlsa.lookup;
+        out.push(finding(
+            "dane.tlsa.missing",
+            Status::Info,
+            format!(
+                "The MX host {} publishes no TLSA records: DANE senders cannot authenticate it.",
+                host.name.as_str()
+            ),
+            vec![evidence(lookup_source(lookup), format!("{:?}", lookup.status))],
+        ));
+    }
 }
 
 // ---------------------------------------------------------------- MTA-STS

@@ -30,6 +30,7 @@ pub fn assessment_text(report: &DomainReport) -> String {
         },
         assessment.duration_ms,
     );
+    out.push_str(&super::grades_text(&report.grades));
     let _ = writeln!(
         out,
         "\nFindings (ruleset {}; `mailtls explain <id>` tells more)",

@@ -3,12 +3,14 @@
 mod assessment;
 mod dns;
 mod findings;
+mod grades;
 
 use std::fmt::Write;
 
 pub use assessment::assessment_text;
 pub use dns::dns_text;
 pub use findings::findings_text;
+pub use grades::{endpoint_line, grades_text};
 
 use mailtls_core::{
     DaneStatus, EndpointObservation, InjectionTest, Observations, ProbeOutcome, Target, TlsHandshake,

@@ -4,10 +4,11 @@
 use std::fmt::Write;
 use std::sync::LazyLock;
 
-use super::{Category, Rule, dns_policy, transport};
+use super::{Category, Rule, dns_policy, tls_scan, transport};
 
 static CATALOGUE: LazyLock<Vec<Rule>> = LazyLock::new(|| {
     let mut rules: Vec<Rule> = transport::RULES.iter().map(super::RuleSpec::to_rule).collect();
+    rules.extend(tls_scan::RULES.iter().map(super::RuleSpec::to_rule));
     rules.extend(dns_policy::rules());
     rules
 });

@@ -15,6 +15,7 @@
 
 mod catalogue;
 mod dns_policy;
+mod tls_scan;
 mod transport;
 
 pub use catalogue::{catalogue, checks_markdown, rule, suggestions};

@@ -374,6 +374,22 @@ pub(crate) const RULES: &[RuleSpec] = &[
             optionally with `2 1 1 <sha256 of the issuing CA's SPKI>` for rollover. Remove 0 and 1 usages.",
     },
     RuleSpec {
+        id: "dane.tlsa.missing",
+        category: Category::Dane,
+        severity: Severity::Low,
+        title: "The MX host publishes no TLSA records",
+        explanation: "Without TLSA records for `_25._tcp.<mx host>`, senders cannot authenticate the MX with \
+            DANE and fall back to opportunistic TLS, which a man in the middle can strip or intercept. DANE is \
+            the only downgrade-resistant protection for SMTP that does not depend on a public CA; NCSC-NL and \
+            BSI TR-03108 recommend it. Reported for information by default; the bsi-tr-03108 profile requires it.",
+        references: &[RFC7672, RFC7672_3, BSI_TR03108, NCSC_TLS],
+        remediation: "Sign the zone with DNSSEC and publish, for each MX host, \
+            `_25._tcp.mx1.example.com. IN TLSA 3 1 1 <sha256 of the server's SPKI>`, plus the next key's \
+            record before a key change (RFC 7671 §8). Postfix generates the digest with \
+            `posttls-finger -t30 -T180 -c -L summary,ssl mx1.example.com` or \
+            `openssl x509 -in cert.pem -noout -pubkey | openssl pkey -pubin -outform DER | sha256sum`.",
+    },
+    RuleSpec {
         id: "mtasts.policy.unusable",
         category: Category::MtaSts,
         severity: Severity::Medium,
