@@ -50,6 +50,10 @@ pub(crate) fn probe_config(timeout: Duration, trust: TrustAnchors, ehlo_name: &s
             ..LineLimits::default()
         },
         trust,
+        tls_scan: Some(mailtls_probe::ScanOptions {
+            timeout,
+            ..mailtls_probe::ScanOptions::default()
+        }),
     }
 }
 

@@ -54,10 +54,16 @@ fn demo_json_reports_every_service_with_trusted_tls() {
     assert_eq!(mta_sts["fetch"]["status"], 200);
     assert_eq!(mta_sts["fetch"]["policy"]["mode"], "enforce");
     assert_eq!(mta_sts["uncovered_mx"].as_array().unwrap().len(), 0);
-    // One connection per endpoint, and one for the MTA-STS policy.
+    // One connection per endpoint plus those of its TLS scan, and one for
+    // the MTA-STS policy.
+    let scans: u64 = endpoints
+        .iter()
+        .map(|e| e["tls_scan"]["connections"].as_u64().unwrap())
+        .sum();
+    assert!(scans > 0);
     assert_eq!(
         report["connections"].as_u64().unwrap(),
-        endpoints.len() as u64 + 1
+        endpoints.len() as u64 + scans + 1
     );
 }
 

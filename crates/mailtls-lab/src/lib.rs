@@ -114,13 +114,15 @@ pub fn lab_resolver(validating: bool) -> mailtls_dns::Resolver {
     mailtls_dns::Resolver::new(vec![transport], validating)
 }
 
-/// Probe settings that trust the lab CA besides the Mozilla roots.
+/// Probe settings that trust the lab CA besides the Mozilla roots, without
+/// the TLS scan (one connection per probe).
 pub fn lab_probe_config() -> mailtls_probe::ProbeConfig {
     let trust = mailtls_probe::TrustAnchors::mozilla()
         .with_pem(&ca_pem())
         .unwrap_or_else(|error| panic!("the lab CA is not a usable trust anchor: {error}"));
     mailtls_probe::ProbeConfig {
         trust,
+        tls_scan: None,
         ..mailtls_probe::ProbeConfig::default()
     }
 }

@@ -1,5 +1,6 @@
 //! Probing one endpoint at one address: connect, speak the protocol up to TLS,
-//! complete the handshake, look again inside TLS.
+//! complete the handshake, look again inside TLS; then, when the server got
+//! as far as a handshake, enumerate its TLS with the engine's scan.
 
 use std::net::SocketAddr;
 use std::time::Duration;
@@ -10,8 +11,10 @@ use mailtls_core::{
 };
 use rustls::pki_types::ServerName;
 
+use crate::opener::BorrowedOpener;
 use crate::session::{Session, Stop, Transcript};
 use crate::tls::{self, TrustAnchors};
+use crate::tls_engine::scan::{ScanOptions, scan};
 use crate::{imap, pop3, sieve, smtp};
 
 /// How to probe.
@@ -27,6 +30,10 @@ pub struct ProbeConfig {
     pub limits: LineLimits,
     /// What certificate chains must lead to.
     pub trust: TrustAnchors,
+    /// The TLS enumeration after the main probe (versions, suites, groups,
+    /// features, vulnerabilities); `None` leaves it out, and the probe then
+    /// costs one connection.
+    pub tls_scan: Option<ScanOptions>,
 }
 
 impl Default for ProbeConfig {
@@ -38,12 +45,16 @@ impl Default for ProbeConfig {
             tls_timeout: Duration::from_secs(15),
             limits: LineLimits::default(),
             trust: TrustAnchors::mozilla(),
+            tls_scan: Some(ScanOptions::default()),
         }
     }
 }
 
-/// Probes `endpoint` at `address`, using one connection. Never fails: whatever
-/// happens is in the returned observation, including mailtls's own errors.
+/// Probes `endpoint` at `address`, using one connection, plus those of the
+/// TLS scan when [`ProbeConfig::tls_scan`] asks for one and the server got as
+/// far as a handshake (STARTTLS accepted, or implicit TLS), whether or not
+/// the rustls handshake succeeded. Never fails: whatever happens is in the
+/// returned observation, including mailtls's own errors.
 pub async fn probe_endpoint(
     connector: &dyn Connector,
     config: &ProbeConfig,
@@ -95,6 +106,16 @@ pub async fn probe_endpoint(
     .await;
     if let Err(stop) = result {
         observation.outcome = stop.into_outcome();
+    }
+    // A handshake was attempted exactly when it left a result or a failure.
+    let reached_handshake = observation.tls.is_some() || observation.tls_failure.is_some();
+    if let Some(options) = &config.tls_scan
+        && reached_handshake
+    {
+        let opener = BorrowedOpener::new(connector, config, endpoint, address);
+        let tls_scan = scan(&opener, options).await;
+        observation.connections = observation.connections.saturating_add(tls_scan.connections);
+        observation.tls_scan = Some(tls_scan);
     }
     if endpoint.protocol.dialect() != Dialect::Http {
         dialogue.transcript = transcript.into_lines();

@@ -57,58 +57,118 @@ impl EndpointOpener {
 #[async_trait]
 impl HandshakeOpener for EndpointOpener {
     async fn open(&self) -> Result<BoxStream, OpenError> {
-        let stream = self
-            .connector
-            .connect(self.address, self.config.connect_timeout)
-            .await
-            .map_err(|error| OpenError::Connect {
-                message: error.to_string(),
-            })?;
-        if self.endpoint.tls_mode() == TlsMode::Implicit {
-            return Ok(stream);
-        }
-        let mut transcript = Transcript::default();
-        let mut dialogue = DialogueObservation::default();
-        let mut session = Session::new(stream, self.config.limits, &mut transcript, false);
-        let ehlo = &self.config.ehlo_name;
-        let ready = match self.endpoint.protocol.dialect() {
-            Dialect::Smtp => smtp::before_tls(&mut session, &mut dialogue, "EHLO", ehlo, false).await,
-            Dialect::Lmtp => smtp::before_tls(&mut session, &mut dialogue, "LHLO", ehlo, false).await,
-            Dialect::Imap => imap::before_tls(&mut session, &mut dialogue).await,
-            Dialect::Pop3 => pop3::before_tls(&mut session, &mut dialogue).await,
-            Dialect::Sieve => sieve::before_tls(&mut session, &mut dialogue).await,
-            Dialect::Http => Ok(true),
-        };
-        let (stream, _unasked) = session.finish();
-        let last_reply = || {
-            dialogue
-                .starttls_reply
-                .clone()
-                .or_else(|| dialogue.greeting.last().cloned())
-                .unwrap_or_else(|| "no reply".into())
-        };
-        match ready {
-            Ok(true) => Ok(stream),
-            Ok(false) => {
-                let reply = last_reply();
-                if reply.starts_with("421") {
-                    Err(OpenError::Throttled { reply })
-                } else {
-                    Err(OpenError::Refused { reply })
-                }
-            }
-            Err(Stop::NotTested(reason)) => {
-                if reason.contains("421") {
-                    Err(OpenError::Throttled { reply: reason })
-                } else {
-                    Err(OpenError::Refused { reply: reason })
-                }
-            }
-            Err(Stop::Error(message)) => Err(OpenError::Connect { message }),
-        }
+        open_ready(&*self.connector, &self.config, &self.endpoint, self.address).await
     }
 
     fn server_name(&self) -> Option<&str> {
         self.server_name.as_deref()
+    }
+}
+
+/// Like [`EndpointOpener`], borrowing the connector and the configuration
+/// of the probe it runs in.
+pub struct BorrowedOpener<'a> {
+    connector: &'a dyn Connector,
+    config: &'a ProbeConfig,
+    endpoint: &'a Endpoint,
+    address: SocketAddr,
+    server_name: Option<String>,
+}
+
+impl std::fmt::Debug for BorrowedOpener<'_> {
+    fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        formatter
+            .debug_struct("BorrowedOpener")
+            .field("endpoint", &self.endpoint)
+            .field("address", &self.address)
+            .finish_non_exhaustive()
+    }
+}
+
+impl<'a> BorrowedOpener<'a> {
+    /// An opener for `endpoint` at `address`.
+    pub fn new(
+        connector: &'a dyn Connector,
+        config: &'a ProbeConfig,
+        endpoint: &'a Endpoint,
+        address: SocketAddr,
+    ) -> Self {
+        let server_name = endpoint.host.sni().map(|domain| domain.as_str().to_owned());
+        Self {
+            connector,
+            config,
+            endpoint,
+            address,
+            server_name,
+        }
+    }
+}
+
+#[async_trait]
+impl HandshakeOpener for BorrowedOpener<'_> {
+    async fn open(&self) -> Result<BoxStream, OpenError> {
+        open_ready(self.connector, self.config, self.endpoint, self.address).await
+    }
+
+    fn server_name(&self) -> Option<&str> {
+        self.server_name.as_deref()
+    }
+}
+
+/// Connects to `address` and, for STARTTLS endpoints, speaks the protocol up
+/// to the server's "go ahead".
+async fn open_ready(
+    connector: &dyn Connector,
+    config: &ProbeConfig,
+    endpoint: &Endpoint,
+    address: SocketAddr,
+) -> Result<BoxStream, OpenError> {
+    let stream = connector
+        .connect(address, config.connect_timeout)
+        .await
+        .map_err(|error| OpenError::Connect {
+            message: error.to_string(),
+        })?;
+    if endpoint.tls_mode() == TlsMode::Implicit {
+        return Ok(stream);
+    }
+    let mut transcript = Transcript::default();
+    let mut dialogue = DialogueObservation::default();
+    let mut session = Session::new(stream, config.limits, &mut transcript, false);
+    let ehlo = &config.ehlo_name;
+    let ready = match endpoint.protocol.dialect() {
+        Dialect::Smtp => smtp::before_tls(&mut session, &mut dialogue, "EHLO", ehlo, false).await,
+        Dialect::Lmtp => smtp::before_tls(&mut session, &mut dialogue, "LHLO", ehlo, false).await,
+        Dialect::Imap => imap::before_tls(&mut session, &mut dialogue).await,
+        Dialect::Pop3 => pop3::before_tls(&mut session, &mut dialogue).await,
+        Dialect::Sieve => sieve::before_tls(&mut session, &mut dialogue).await,
+        Dialect::Http => Ok(true),
+    };
+    let (stream, _unasked) = session.finish();
+    let last_reply = || {
+        dialogue
+            .starttls_reply
+            .clone()
+            .or_else(|| dialogue.greeting.last().cloned())
+            .unwrap_or_else(|| "no reply".into())
+    };
+    match ready {
+        Ok(true) => Ok(stream),
+        Ok(false) => {
+            let reply = last_reply();
+            if reply.starts_with("421") {
+                Err(OpenError::Throttled { reply })
+            } else {
+                Err(OpenError::Refused { reply })
+            }
+        }
+        Err(Stop::NotTested(reason)) => {
+            if reason.contains("421") {
+                Err(OpenError::Throttled { reply: reason })
+            } else {
+                Err(OpenError::Refused { reply: reason })
+            }
+        }
+        Err(Stop::Error(message)) => Err(OpenError::Connect { message }),
     }
 }

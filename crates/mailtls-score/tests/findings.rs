@@ -102,21 +102,57 @@ fn set_mta_sts_mode(assessment: &mut Assessment, mode: MtaStsMode) {
 
 #[test]
 fn demo_domain_findings_are_exact_and_in_the_catalogue() {
-    let found = findings(&demo());
+    let assessment = demo();
+    let found = findings(&assessment);
+    let scanned = assessment
+        .endpoints
+        .iter()
+        .filter(|endpoint| endpoint.tls_scan.is_some())
+        .count();
+    assert_eq!(scanned, assessment.endpoints.len());
     let summary: Vec<(&str, Status)> = found
         .iter()
+        .filter(|finding| finding.status != Status::Pass)
         .map(|finding| (finding.id.as_str(), finding.status))
         .collect();
     // The demo's TLSA record matches, but its zone is not signed; it offers
-    // POP3 on 110 without 995; it publishes a single TLSA association.
-    assert_eq!(
-        summary,
-        [
-            ("dane.tlsa.unusable", Status::Warn),
-            ("dns.srv.implicit_tls.missing", Status::Info),
-            ("dns.tlsa.rollover.single", Status::Info),
-        ]
-    );
+    // POP3 on 110 without 995; it publishes a single TLSA association. Each
+    // of its rustls servers staples no OCSP response and accepts TLS 1.2
+    // beside 1.3.
+    let mut expected = vec![
+        ("dane.tlsa.unusable", Status::Warn),
+        ("dns.srv.implicit_tls.missing", Status::Info),
+        ("dns.tlsa.rollover.single", Status::Info),
+    ];
+    expected.extend(std::iter::repeat_n(
+        ("tls.feature.ocsp_stapling", Status::Info),
+        scanned,
+    ));
+    expected.extend(std::iter::repeat_n(("tls.version.tls1_2", Status::Info), scanned));
+    assert_eq!(summary, expected);
+    // Every scan check passes on each scanned endpoint.
+    let passes = |id: &str| {
+        found
+            .iter()
+            .filter(|finding| finding.id == id && finding.status == Status::Pass)
+            .count()
+    };
+    for id in [
+        "tls.version.sslv2",
+        "tls.version.sslv3",
+        "tls.version.tls1_0",
+        "tls.version.tls1_1",
+        "tls.version.tls1_3",
+        "tls.cipher.rc4",
+        "tls.cipher.no_forward_secrecy",
+        "tls.feature.fallback_scsv",
+        "tls.feature.secure_renegotiation",
+        "tls.vuln.heartbleed",
+        "tls.vuln.ccs_injection",
+        "tls.vuln.robot",
+    ] {
+        assert_eq!(passes(id), scanned, "{id}");
+    }
     for finding in &found {
         assert!(
             rule(&finding.id).is_some(),

@@ -11,7 +11,8 @@
 //!
 //! The registries ([`cipher_suites`], [`named_groups`],
 //! [`signature_schemes`], [`extension_types`], [`alert`]) give names and, for
-//! cipher suites, the classification a scorer needs.
+//! cipher suites, the classification a scorer needs. [`scan`] drives the
+//! enumeration over connections from a [`HandshakeOpener`].
 
 pub mod active;
 pub mod alert;
@@ -22,6 +23,7 @@ pub mod extension_types;
 pub mod extensions;
 pub mod named_groups;
 pub mod record;
+pub mod scan;
 pub mod server_messages;
 pub mod signature_schemes;
 pub mod sslv2;

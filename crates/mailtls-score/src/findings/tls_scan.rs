@@ -489,7 +489,14 @@ impl Context<'_> {
         let features = &self.scan.features;
         let supported = self.scan.supported_versions();
         let below_tls13 = supported.iter().any(|version| *version < TlsVersion::Tls13);
-        let several_versions = supported.len() > 1;
+        // A fallback from TLS 1.3 is caught by the downgrade sentinel in the
+        // ServerHello random (RFC 8446 §4.1.3); the SCSV only matters when
+        // the server accepts two versions at or below TLS 1.2.
+        let several_versions = supported
+            .iter()
+            .filter(|version| **version <= TlsVersion::Tls12)
+            .count()
+            > 1;
         // (id, feature, status when absent, whether absence matters here, name)
         let table = [
             (

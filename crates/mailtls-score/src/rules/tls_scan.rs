@@ -521,7 +521,9 @@ pub(crate) const RULES: &[RuleSpec] = &[
         explanation: "A client that retries with a lower version after a failure signals it with \
             TLS_FALLBACK_SCSV; a server that honours it refuses the retry when it supports a higher version, \
             so a man in the middle cannot downgrade the session by dropping handshakes. Most MTAs do not \
-            retry this way, but mail clients built on browser-era libraries do.",
+            retry this way, but mail clients built on browser-era libraries do. It is only judged when the \
+            server accepts two versions at or below TLS 1.2: a fallback from TLS 1.3 is caught by the \
+            downgrade sentinel every TLS 1.3 server puts in its ServerHello random (RFC 8446 §4.1.3).",
         references: &[RFC7507, RFC9325_3],
         remediation: UPDATE_FIX,
     },

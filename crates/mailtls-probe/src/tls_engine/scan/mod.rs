@@ -1,0 +1,215 @@
+//! The enumeration driver: which versions, cipher suites, groups and
+//! signature algorithms a server accepts, learnt with as few connections as
+//! the protocol allows.
+//!
+//! Per version, every suite is offered; the one the server picks is removed
+//! and the rest offered again, until the server refuses: `supported + 1`
+//! connections, and the order found is the server's own when it enforces one
+//! (one more connection, offering the found list reversed, tells). TLS 1.3
+//! groups come from HelloRetryRequests to an empty `key_share`, TLS 1.2
+//! curves from ServerKeyExchange; feature extensions ride on the enumeration
+//! hellos. Vulnerabilities that follow from the results are derived
+//! ([`derived`]); the active probes run last.
+
+pub mod derived;
+pub mod dh;
+mod features;
+mod groups;
+mod hello;
+mod prober;
+mod reply;
+mod suites;
+
+use std::time::{Duration, Instant};
+
+use mailtls_core::{
+    CipherSuiteObservation, Feature, ProtocolSupport, ScanOutcome, Support, TlsScan, TlsVersion,
+};
+
+use crate::tls_engine::active::{ActiveContext, run_active};
+use crate::tls_engine::exchange::HandshakeOpener;
+use crate::tls_engine::version::ProtocolVersion;
+
+pub use prober::Stopped;
+
+/// How to scan.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ScanOptions {
+    /// The longest wait for the reply to one hello.
+    pub timeout: Duration,
+    /// The longest the whole scan may take; what is not reached by then is `not_tested`.
+    pub deadline: Duration,
+    /// The versions to try; the others are `not_tested`.
+    pub versions: Vec<TlsVersion>,
+    /// Whether to run the active vulnerability probes after the enumeration.
+    pub active: bool,
+}
+
+impl Default for ScanOptions {
+    fn default() -> Self {
+        Self {
+            timeout: Duration::from_secs(10),
+            deadline: Duration::from_secs(300),
+            versions: ALL_VERSIONS.to_vec(),
+            active: true,
+        }
+    }
+}
+
+/// Every version, oldest first: the order of [`TlsScan::protocols`].
+pub const ALL_VERSIONS: [TlsVersion; 6] = [
+    TlsVersion::Ssl2,
+    TlsVersion::Ssl3,
+    TlsVersion::Tls10,
+    TlsVersion::Tls11,
+    TlsVersion::Tls12,
+    TlsVersion::Tls13,
+];
+
+/// The wire number of `version`.
+pub fn wire_version(version: TlsVersion) -> ProtocolVersion {
+    match version {
+        TlsVersion::Ssl2 => ProtocolVersion::SSL2_0,
+        TlsVersion::Ssl3 => ProtocolVersion::SSL3_0,
+        TlsVersion::Tls10 => ProtocolVersion::TLS1_0,
+        TlsVersion::Tls11 => ProtocolVersion::TLS1_1,
+        TlsVersion::Tls12 => ProtocolVersion::TLS1_2,
+        TlsVersion::Tls13 => ProtocolVersion::TLS1_3,
+    }
+}
+
+/// Scans the endpoint behind `opener`. Never fails: a server that stops the
+/// scan (throttling, connections that cannot be opened, the deadline) gives
+/// [`ScanOutcome::Stopped`] and `not_tested` for what was not reached.
+pub async fn scan(opener: &dyn HandshakeOpener, options: &ScanOptions) -> TlsScan {
+    let clock = Instant::now();
+    let mut scanner = suites::Scanner::new(opener, options);
+    let mut results: Vec<(TlsVersion, suites::VersionResult)> = Vec::new();
+    // Highest first: a modern server answers at once, and what the newest
+    // versions show (a downgrade sentinel) explains the older ones.
+    for version in ALL_VERSIONS.iter().rev().copied() {
+        if !options.versions.contains(&version) {
+            continue;
+        }
+        match scanner.enumerate(version).await {
+            Ok(result) => results.push((version, result)),
+            Err(Stopped) => break,
+        }
+    }
+    let group_support = scanner.groups(&results).await;
+    let signature_algorithms = scanner.signature_algorithms(&results).await;
+    scanner.check_sentinels(&results);
+
+    let stop_reason = scanner.prober.stopped.clone();
+    let protocols = ALL_VERSIONS
+        .iter()
+        .map(|&version| protocol_entry(version, &results, options, stop_reason.as_deref()))
+        .collect::<Vec<_>>();
+    let mut features = scanner.features.to_features();
+    let dh = scanner.dh.clone();
+    let mut vulnerabilities = derived::derive(&protocols, dh.as_ref(), &features);
+    let mut anomalies = std::mem::take(&mut scanner.prober.anomalies);
+    let mut connections = scanner.prober.connections;
+
+    let active_reason = if !options.active {
+        Some("active probes are switched off".to_owned())
+    } else {
+        stop_reason
+            .as_ref()
+            .map(|reason| format!("the scan stopped: {reason}"))
+    };
+    if let Some(reason) = active_reason {
+        features.fallback_scsv = Feature::not_tested(reason.clone());
+        features.session_resumption = Feature::not_tested(reason);
+    } else {
+        let context = active_context(&results, &scanner, opener, options);
+        let active = run_active(opener, &context).await;
+        vulnerabilities.extend(active.vulnerabilities);
+        features.fallback_scsv = active.fallback_scsv;
+        features.session_resumption = active.session_resumption;
+        connections = connections.saturating_add(active.connections);
+        anomalies.extend(active.anomalies);
+    }
+
+    TlsScan {
+        outcome: match stop_reason {
+            None => ScanOutcome::Completed,
+            Some(reason) => ScanOutcome::Stopped { reason },
+        },
+        connections,
+        duration_ms: u64::try_from(clock.elapsed().as_millis()).unwrap_or(u64::MAX),
+        protocols,
+        groups: group_support,
+        signature_algorithms,
+        dh,
+        features,
+        vulnerabilities,
+        anomalies,
+    }
+}
+
+fn protocol_entry(
+    version: TlsVersion,
+    results: &[(TlsVersion, suites::VersionResult)],
+    options: &ScanOptions,
+    stop_reason: Option<&str>,
+) -> ProtocolSupport {
+    if let Some((_, result)) = results.iter().find(|(known, _)| *known == version) {
+        return ProtocolSupport {
+            version,
+            support: result.support.clone(),
+            cipher_suites: result
+                .suites
+                .iter()
+                .map(|found| CipherSuiteObservation {
+                    name: found.name.clone(),
+                    code: found.code,
+                    key_exchange: found.key_exchange.clone(),
+                })
+                .collect(),
+            server_order: result.server_order,
+        };
+    }
+    let reason = if !options.versions.contains(&version) {
+        "not requested".to_owned()
+    } else {
+        format!(
+            "the scan stopped before this version: {}",
+            stop_reason.unwrap_or("unknown reason")
+        )
+    };
+    ProtocolSupport {
+        version,
+        support: Support::NotTested { reason },
+        cipher_suites: Vec::new(),
+        server_order: None,
+    }
+}
+
+fn active_context(
+    results: &[(TlsVersion, suites::VersionResult)],
+    scanner: &suites::Scanner<'_>,
+    opener: &dyn HandshakeOpener,
+    options: &ScanOptions,
+) -> ActiveContext {
+    let mut accepted: Vec<(ProtocolVersion, Vec<u16>)> = results
+        .iter()
+        .filter(|(version, result)| *version != TlsVersion::Ssl2 && result.support.is_yes())
+        .map(|(version, result)| {
+            let codes = result
+                .suites
+                .iter()
+                .filter_map(|found| u16::try_from(found.code).ok())
+                .collect();
+            (wire_version(*version), codes)
+        })
+        .collect();
+    accepted.sort_by_key(|(version, _)| *version);
+    ActiveContext {
+        versions: accepted.iter().map(|(version, _)| *version).collect(),
+        suites: accepted,
+        heartbeat_echoed: scanner.features.heartbeat_echoed(),
+        server_name: opener.server_name().map(str::to_owned),
+        timeout: options.timeout,
+    }
+}

@@ -1,0 +1,505 @@
+//! Versions and cipher suites: per version, offer every remaining suite,
+//! remove the one chosen, repeat until the server refuses; then one hello
+//! with the found list reversed tells whether the server imposes its order.
+//!
+//! A hello that draws no reply at all, when an earlier one of the same
+//! version was answered, is taken for a server that chokes on big hellos:
+//! the remaining list is split in halves, each enumerated on its own.
+
+use mailtls_core::{DhParameters, Support, TlsVersion};
+
+use crate::tls_engine::cipher_suites::{self, KeyExchange};
+use crate::tls_engine::exchange::HandshakeOpener;
+use crate::tls_engine::named_groups;
+use crate::tls_engine::scan::features::FeatureLog;
+use crate::tls_engine::scan::hello::{
+    HelloBuilder, Offer, TLS13_SUITES, all_signature_schemes, tls12_curves, tls13_groups,
+};
+use crate::tls_engine::scan::prober::{Prober, Stopped};
+use crate::tls_engine::scan::reply::{Reply, classify};
+use crate::tls_engine::scan::{ScanOptions, dh, wire_version};
+use crate::tls_engine::server_messages::{DowngradeSentinel, KeyExchangeParams, ServerKeyExchange};
+use crate::tls_engine::sslv2::cipher_spec_name;
+use crate::tls_engine::version::ProtocolVersion;
+
+/// Lists longer than this are split when a hello draws no reply.
+const SPLIT_ABOVE: usize = 64;
+
+/// One suite the server accepted.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Found {
+    /// The code point (24 bits for SSL 2.0 cipher kinds).
+    pub code: u32,
+    /// The IANA name.
+    pub name: String,
+    /// The key exchange seen with it.
+    pub key_exchange: Option<String>,
+}
+
+/// What one version's enumeration found.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct VersionResult {
+    /// Supported or not, with the evidence.
+    pub support: Support,
+    /// The suites, in the server's order when it has one.
+    pub suites: Vec<Found>,
+    /// Whether the server imposes its order.
+    pub server_order: Option<bool>,
+}
+
+/// How one reply answers the question "which suite, at this version?".
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum Verdict {
+    /// The server chose `code` at the version asked.
+    Chosen {
+        /// The suite.
+        code: u16,
+        /// The key exchange, described.
+        key_exchange: Option<String>,
+        /// The evidence line.
+        evidence: String,
+    },
+    /// The server answered with another version.
+    OtherVersion {
+        /// The evidence line.
+        evidence: String,
+    },
+    /// The server refused, said nothing, or said something that is not TLS.
+    Refused {
+        /// The evidence line.
+        evidence: String,
+        /// Whether the reply was silence (a choke candidate).
+        silent: bool,
+    },
+}
+
+/// The scan's state: the prober, and what every reply taught so far.
+pub(crate) struct Scanner<'a> {
+    /// Connections and their bounds.
+    pub prober: Prober<'a>,
+    /// The features read off the hellos.
+    pub features: FeatureLog,
+    /// The smallest DH parameters seen.
+    pub dh: Option<DhParameters>,
+    /// Signature schemes seen in TLS 1.2 ServerKeyExchanges, in order.
+    pub signature_schemes: Vec<u16>,
+    /// ECDHE curves seen in ServerKeyExchanges to hellos offering every curve.
+    pub curves: Vec<u16>,
+    /// The group of the first TLS 1.3 HelloRetryRequest to a hello offering every group.
+    pub tls13_first_group: Option<u16>,
+    /// Downgrade sentinels seen, with the version asked.
+    pub sentinels: Vec<(ProtocolVersion, DowngradeSentinel)>,
+    builder: HelloBuilder,
+    server_name: Option<String>,
+}
+
+impl<'a> Scanner<'a> {
+    pub(crate) fn new(opener: &'a dyn HandshakeOpener, options: &ScanOptions) -> Self {
+        let server_name = opener.server_name().map(str::to_owned);
+        Self {
+            prober: Prober::new(opener, options),
+            features: FeatureLog::default(),
+            dh: None,
+            signature_schemes: Vec::new(),
+            curves: Vec::new(),
+            tls13_first_group: None,
+            sentinels: Vec::new(),
+            builder: HelloBuilder::default(),
+            server_name,
+        }
+    }
+
+    /// Sends one TLS hello and reads the reply, learning what it shows.
+    pub(crate) async fn offer(
+        &mut self,
+        version: ProtocolVersion,
+        suites: &[u16],
+        groups: &[u16],
+        signature_schemes: &[u16],
+    ) -> Result<Reply, Stopped> {
+        let offer = Offer {
+            groups,
+            signature_schemes,
+            server_name: self.server_name.as_deref(),
+        };
+        let hello = match self.builder.tls(version, suites, &offer) {
+            Ok(hello) => hello,
+            Err(error) => {
+                return Ok(Reply::Silent {
+                    evidence: format!("the hello could not be built: {error}"),
+                });
+            }
+        };
+        let exchange = self.prober.send(&hello).await?;
+        let (reply, anomalies) = classify(&exchange, self.prober.timeout());
+        for anomaly in anomalies {
+            self.prober.anomaly(format!("{version} hello: {anomaly}"));
+        }
+        if let Reply::Hello { hello, key_exchange } = &reply {
+            self.learn(version, hello, key_exchange.as_ref(), groups, signature_schemes);
+        }
+        Ok(reply)
+    }
+
+    fn learn(
+        &mut self,
+        asked: ProtocolVersion,
+        hello: &crate::tls_engine::server_messages::ServerHello,
+        key_exchange: Option<&ServerKeyExchange>,
+        groups: &[u16],
+        signature_schemes: &[u16],
+    ) {
+        let negotiated = hello.negotiated_version();
+        if let Some(sentinel) = hello.downgrade_sentinel
+            && !self.sentinels.contains(&(asked, sentinel))
+        {
+            self.sentinels.push((asked, sentinel));
+        }
+        if hello.is_hello_retry_request || negotiated >= ProtocolVersion::TLS1_3 {
+            if let Some(group) = hello.key_share_group
+                && self.tls13_first_group.is_none()
+                && groups.len() == tls13_groups().len()
+            {
+                self.tls13_first_group = Some(group);
+            }
+            return;
+        }
+        self.features.note(hello, negotiated > ProtocolVersion::SSL3_0);
+        let Some(message) = key_exchange else {
+            return;
+        };
+        if let Some(scheme) = message.signature_scheme
+            && !self.signature_schemes.contains(&scheme)
+            && signature_schemes.len() == all_signature_schemes().len()
+        {
+            self.signature_schemes.push(scheme);
+        }
+        match &message.params {
+            KeyExchangeParams::Ec {
+                named_curve: Some(curve),
+                ..
+            } if groups.len() == tls12_curves().len() && !self.curves.contains(curve) => {
+                self.curves.push(*curve);
+            }
+            KeyExchangeParams::Dh {
+                prime_bits, prime, ..
+            } => {
+                let smaller = self
+                    .dh
+                    .as_ref()
+                    .is_none_or(|known| *prime_bits < known.prime_bits);
+                if smaller {
+                    self.dh = Some(DhParameters {
+                        prime_bits: *prime_bits,
+                        well_known: dh::well_known_prime(prime).map(str::to_owned),
+                        cipher_suite: cipher_suites::name(hello.cipher_suite),
+                    });
+                }
+            }
+            _ => {}
+        }
+    }
+
+    /// Enumerates one version.
+    pub(crate) async fn enumerate(&mut self, version: TlsVersion) -> Result<VersionResult, Stopped> {
+        if version == TlsVersion::Ssl2 {
+            return self.sslv2().await;
+        }
+        let wire = wire_version(version);
+        let all = if wire >= ProtocolVersion::TLS1_3 {
+            TLS13_SUITES.to_vec()
+        } else {
+            cipher_suites::codes_for(wire)
+        };
+        let mut found: Vec<Found> = Vec::new();
+        let mut first_evidence: Option<String> = None;
+        let mut refusal: Option<String> = None;
+        let mut queue = vec![all];
+        while let Some(mut bundle) = queue.pop() {
+            while !bundle.is_empty() {
+                let reply = self.offer_for(wire, &bundle).await?;
+                let verdict = judge(wire, &reply);
+                match verdict {
+                    Verdict::Chosen {
+                        code,
+                        key_exchange,
+                        evidence,
+                    } => {
+                        if !bundle.contains(&code) {
+                            self.prober.anomaly(format!(
+                                "{wire}: the server chose {}, which was not offered",
+                                cipher_suites::name(code)
+                            ));
+                            first_evidence.get_or_insert(evidence);
+                            break;
+                        }
+                        first_evidence.get_or_insert(evidence);
+                        bundle.retain(|&offered| offered != code);
+                        found.push(Found {
+                            code: u32::from(code),
+                            name: cipher_suites::name(code),
+                            key_exchange,
+                        });
+                    }
+                    Verdict::Refused { silent: true, .. }
+                        if first_evidence.is_some() && bundle.len() > SPLIT_ABOVE =>
+                    {
+                        self.prober.anomaly(format!(
+                            "{wire}: no reply to a hello of {} suites after earlier replies; offering halves",
+                            bundle.len()
+                        ));
+                        let half = bundle.len() / 2;
+                        let second = bundle.split_off(half);
+                        queue.push(second);
+                        queue.push(bundle);
+                        break;
+                    }
+                    Verdict::OtherVersion { evidence } => {
+                        if first_evidence.is_some() {
+                            self.prober.anomaly(format!(
+                                "{wire}: after accepting it, the server answered {evidence}"
+                            ));
+                        }
+                        refusal.get_or_insert(evidence);
+                        break;
+                    }
+                    Verdict::Refused { evidence, .. } => {
+                        refusal.get_or_insert(evidence);
+                        break;
+                    }
+                }
+            }
+            if first_evidence.is_none() {
+                break;
+            }
+        }
+        let Some(evidence) = first_evidence else {
+            return Ok(VersionResult {
+                support: Support::No {
+                    evidence: refusal.unwrap_or_else(|| "no reply".to_owned()),
+                },
+                suites: Vec::new(),
+                server_order: None,
+            });
+        };
+        let server_order = self.server_order(wire, &mut found).await?;
+        Ok(VersionResult {
+            support: Support::Yes { evidence },
+            suites: found,
+            server_order,
+        })
+    }
+
+    async fn offer_for(&mut self, wire: ProtocolVersion, suites: &[u16]) -> Result<Reply, Stopped> {
+        let schemes = all_signature_schemes();
+        let groups = if wire >= ProtocolVersion::TLS1_3 {
+            tls13_groups()
+        } else {
+            tls12_curves()
+        };
+        self.offer(wire, suites, &groups, &schemes).await
+    }
+
+    /// One hello with `found` reversed: `Some(true)` when the server still
+    /// picks its first choice.
+    async fn server_order(
+        &mut self,
+        wire: ProtocolVersion,
+        found: &mut [Found],
+    ) -> Result<Option<bool>, Stopped> {
+        if found.len() < 2 {
+            return Ok(None);
+        }
+        let reversed: Vec<u16> = found
+            .iter()
+            .rev()
+            .filter_map(|found| u16::try_from(found.code).ok())
+            .collect();
+        let reply = self.offer_for(wire, &reversed).await?;
+        match judge(wire, &reply) {
+            Verdict::Chosen { code, .. } => {
+                let first = found.first().map(|found| found.code);
+                let client_first = reversed.first().copied();
+                if Some(u32::from(code)) == first {
+                    Ok(Some(true))
+                } else if Some(code) == client_first {
+                    Ok(Some(false))
+                } else {
+                    self.prober.anomaly(format!(
+                        "{wire}: offered the accepted suites reversed, the server chose {}, neither its first nor ours",
+                        cipher_suites::name(code)
+                    ));
+                    Ok(Some(true))
+                }
+            }
+            other => {
+                self.prober.anomaly(format!(
+                    "{wire}: the accepted suites, offered reversed, were refused: {other:?}"
+                ));
+                Ok(None)
+            }
+        }
+    }
+
+    /// SSL 2.0: one CLIENT-HELLO; a SERVER-HELLO lists every cipher kind.
+    async fn sslv2(&mut self) -> Result<VersionResult, Stopped> {
+        let hello = match self.builder.sslv2() {
+            Ok(hello) => hello,
+            Err(error) => {
+                return Ok(VersionResult {
+                    support: Support::NotTested {
+                        reason: format!("the SSLv2 hello could not be built: {error}"),
+                    },
+                    suites: Vec::new(),
+                    server_order: None,
+                });
+            }
+        };
+        let exchange = self.prober.send(&hello).await?;
+        let (reply, anomalies) = classify(&exchange, self.prober.timeout());
+        for anomaly in anomalies {
+            self.prober.anomaly(format!("SSLv2 hello: {anomaly}"));
+        }
+        let result = match reply {
+            Reply::Sslv2(hello) => VersionResult {
+                support: Support::Yes {
+                    evidence: format!(
+                        "SSLv2 SERVER-HELLO version 0x{:04X} with {} cipher kind(s)",
+                        hello.version.0,
+                        hello.cipher_specs.len()
+                    ),
+                },
+                suites: hello
+                    .cipher_specs
+                    .iter()
+                    .map(|&spec| Found {
+                        code: spec,
+                        name: cipher_spec_name(spec),
+                        key_exchange: Some("RSA".to_owned()),
+                    })
+                    .collect(),
+                server_order: None,
+            },
+            Reply::Hello { hello, .. } => VersionResult {
+                support: Support::No {
+                    evidence: format!(
+                        "answered the SSLv2 hello with a {} ServerHello",
+                        hello.negotiated_version()
+                    ),
+                },
+                suites: Vec::new(),
+                server_order: None,
+            },
+            other => VersionResult {
+                support: Support::No {
+                    evidence: other.refusal(),
+                },
+                suites: Vec::new(),
+                server_order: None,
+            },
+        };
+        Ok(result)
+    }
+
+    /// Notes downgrade sentinels that contradict the versions found.
+    pub(crate) fn check_sentinels(&mut self, results: &[(TlsVersion, VersionResult)]) {
+        let supports = |version: TlsVersion| {
+            results
+                .iter()
+                .any(|(known, result)| *known == version && result.support.is_yes())
+        };
+        let tested = |version: TlsVersion| results.iter().any(|(known, _)| *known == version);
+        for (asked, sentinel) in self.sentinels.clone() {
+            let contradiction = match sentinel {
+                DowngradeSentinel::Tls12 => tested(TlsVersion::Tls13) && !supports(TlsVersion::Tls13),
+                DowngradeSentinel::Tls11OrBelow => {
+                    asked >= ProtocolVersion::TLS1_2
+                        || (tested(TlsVersion::Tls12)
+                            && !supports(TlsVersion::Tls12)
+                            && !supports(TlsVersion::Tls13))
+                }
+            };
+            if contradiction {
+                self.prober.anomaly(format!(
+                    "the ServerHello to a {asked} hello carries the downgrade sentinel {sentinel:?}, \
+                     which contradicts the versions found"
+                ));
+            }
+        }
+    }
+}
+
+/// What `reply` says about `asked`.
+pub(crate) fn judge(asked: ProtocolVersion, reply: &Reply) -> Verdict {
+    match reply {
+        Reply::Hello { hello, key_exchange } => {
+            let negotiated = hello.negotiated_version();
+            let kind = if hello.is_hello_retry_request {
+                "HelloRetryRequest"
+            } else {
+                "ServerHello"
+            };
+            let evidence = format!("{kind} {negotiated} {}", cipher_suites::name(hello.cipher_suite));
+            if negotiated != asked {
+                return Verdict::OtherVersion {
+                    evidence: format!("{kind} {negotiated} to a {asked} hello"),
+                };
+            }
+            let key_exchange = if asked >= ProtocolVersion::TLS1_3 {
+                hello.key_share_group.map(describe_group)
+            } else {
+                describe_key_exchange(hello.cipher_suite, key_exchange.as_ref())
+            };
+            Verdict::Chosen {
+                code: hello.cipher_suite,
+                key_exchange,
+                evidence,
+            }
+        }
+        Reply::Silent { evidence } => Verdict::Refused {
+            evidence: evidence.clone(),
+            silent: true,
+        },
+        other => Verdict::Refused {
+            evidence: other.refusal(),
+            silent: false,
+        },
+    }
+}
+
+/// A TLS 1.3 group as a key exchange: `ECDH x25519`, `DH ffdhe2048`, `X25519MLKEM768`.
+pub(crate) fn describe_group(group: u16) -> String {
+    let name = named_groups::name(group);
+    match group {
+        0x0001..=0x0021 | 0x0029 => format!("ECDH {name}"),
+        0x0100..=0x01FF => format!("DH {name}"),
+        _ => name,
+    }
+}
+
+/// The key exchange of a TLS 1.2-or-older suite: `ECDH x25519`, `DH 2048`,
+/// `RSA`, `RSA export 512`.
+pub(crate) fn describe_key_exchange(suite: u16, message: Option<&ServerKeyExchange>) -> Option<String> {
+    let info = cipher_suites::lookup(suite);
+    if let Some(message) = message {
+        return match &message.params {
+            KeyExchangeParams::Dh { prime_bits, .. } => Some(format!("DH {prime_bits}")),
+            KeyExchangeParams::Ec {
+                named_curve: Some(curve),
+                ..
+            } => Some(format!("ECDH {}", named_groups::name(*curve))),
+            KeyExchangeParams::Ec { curve_type, .. } => {
+                Some(format!("ECDH explicit curve (type {curve_type})"))
+            }
+            KeyExchangeParams::RsaExport { modulus_bits } => Some(format!("RSA export {modulus_bits}")),
+            _ => None,
+        };
+    }
+    match info.map(|info| (info.key_exchange, info.export)) {
+        Some((KeyExchange::Rsa, false)) => Some("RSA".to_owned()),
+        Some((KeyExchange::Rsa, true)) => Some("RSA export".to_owned()),
+        Some((KeyExchange::Dh, _)) => Some("DH (certificate)".to_owned()),
+        Some((KeyExchange::Ecdh, _)) => Some("ECDH (certificate)".to_owned()),
+        _ => None,
+    }
+}

@@ -1,0 +1,223 @@
+//! The enumeration against an in-process rustls server: exact versions,
+//! suites in order, server order, groups, features, and the connection count.
+#![allow(clippy::unwrap_used, clippy::panic, clippy::indexing_slicing)]
+
+mod scan_support;
+
+use std::sync::Arc;
+
+use mailtls_core::{ScanOutcome, Support, TlsVersion, Vulnerability, VulnerabilityResult};
+use mailtls_probe::ScanOptions;
+use mailtls_probe::tls_engine::cipher_suites;
+use mailtls_probe::tls_engine::named_groups;
+use mailtls_probe::tls_engine::scan::scan;
+use rustls::SupportedCipherSuite;
+use rustls::pki_types::{PrivateKeyDer, PrivatePkcs8KeyDer};
+use scan_support::{TcpOpener, serve_rustls};
+
+fn rustls_config(ignore_client_order: bool) -> rustls::ServerConfig {
+    // rcgen's default key is ECDSA P-256: the TLS 1.2 suites are the ECDHE_ECDSA ones.
+    let certified = rcgen::generate_simple_self_signed(vec!["mx.example.test".to_owned()]).unwrap();
+    let key = PrivateKeyDer::Pkcs8(PrivatePkcs8KeyDer::from(certified.signing_key.serialize_der()));
+    let mut config =
+        rustls::ServerConfig::builder_with_provider(Arc::new(rustls::crypto::aws_lc_rs::default_provider()))
+            .with_safe_default_protocol_versions()
+            .unwrap()
+            .with_no_client_auth()
+            .with_single_cert(vec![certified.cert.der().clone()], key)
+            .unwrap();
+    config.ignore_client_order = ignore_client_order;
+    config
+}
+
+/// The truth from the provider itself, in its preference order: the TLS 1.3
+/// suites, and the TLS 1.2 suites usable with an ECDSA certificate.
+fn provider_suites() -> (Vec<String>, Vec<String>) {
+    let provider = rustls::crypto::aws_lc_rs::default_provider();
+    let mut tls13 = Vec::new();
+    let mut tls12 = Vec::new();
+    for suite in &provider.cipher_suites {
+        let code = u16::from(suite.suite());
+        let name = cipher_suites::name(code);
+        match suite {
+            SupportedCipherSuite::Tls13(_) => tls13.push(name),
+            SupportedCipherSuite::Tls12(_) if name.contains("ECDSA") => tls12.push(name),
+            SupportedCipherSuite::Tls12(_) => {}
+        }
+    }
+    (tls13, tls12)
+}
+
+fn provider_groups() -> Vec<String> {
+    rustls::crypto::aws_lc_rs::default_provider()
+        .kx_groups
+        .iter()
+        .map(|group| named_groups::name(u16::from(group.name())))
+        .collect()
+}
+
+fn names(scan: &mailtls_core::TlsScan, version: TlsVersion) -> Vec<String> {
+    scan.protocol(version)
+        .unwrap()
+        .cipher_suites
+        .iter()
+        .map(|suite| suite.name.clone())
+        .collect()
+}
+
+fn options() -> ScanOptions {
+    ScanOptions {
+        timeout: std::time::Duration::from_secs(5),
+        ..ScanOptions::default()
+    }
+}
+
+#[tokio::test]
+async fn a_rustls_server_with_its_own_order_is_enumerated_exactly() {
+    let address = serve_rustls(rustls_config(true)).await;
+    let opener = TcpOpener::new(address, Some("mx.example.test"));
+    let result = scan(&opener, &options()).await;
+    let (tls13, tls12) = provider_suites();
+    assert_eq!(result.outcome, ScanOutcome::Completed, "{result:#?}");
+    assert_eq!(
+        result.supported_versions(),
+        vec![TlsVersion::Tls12, TlsVersion::Tls13]
+    );
+    assert_eq!(names(&result, TlsVersion::Tls13), tls13);
+    assert_eq!(names(&result, TlsVersion::Tls12), tls12);
+    assert_eq!(
+        result.protocol(TlsVersion::Tls13).unwrap().server_order,
+        Some(true)
+    );
+    assert_eq!(
+        result.protocol(TlsVersion::Tls12).unwrap().server_order,
+        Some(true)
+    );
+    for version in [
+        TlsVersion::Ssl2,
+        TlsVersion::Ssl3,
+        TlsVersion::Tls10,
+        TlsVersion::Tls11,
+    ] {
+        assert!(result.protocol(version).unwrap().support.is_no(), "{version:?}");
+    }
+    // rustls picks the client's first group it supports, so the groups come
+    // in the hello's order (by code point) and the reversed hello says so.
+    let mut groups = provider_groups();
+    assert!(groups.contains(&"X25519MLKEM768".to_owned()));
+    groups.sort_by_key(|name| {
+        named_groups::NAMED_GROUPS
+            .iter()
+            .position(|(_, known)| known == name)
+            .unwrap()
+    });
+    assert_eq!(result.groups.tls13, groups);
+    assert_eq!(result.groups.server_order, Some(false));
+    // TLS 1.2 curves: the hybrid is TLS 1.3 only.
+    let curves: Vec<String> = groups.iter().filter(|g| !g.contains("MLKEM")).cloned().collect();
+    assert_eq!(result.groups.tls12, curves);
+    assert_eq!(
+        result.signature_algorithms,
+        vec!["ecdsa_secp256r1_sha256".to_owned()]
+    );
+    let first = &result.protocol(TlsVersion::Tls12).unwrap().cipher_suites[0];
+    assert_eq!(first.key_exchange.as_deref(), Some("ECDH secp256r1"));
+    let first13 = &result.protocol(TlsVersion::Tls13).unwrap().cipher_suites[0];
+    assert_eq!(first13.key_exchange.as_deref(), Some("ECDH secp256r1"));
+    assert!(result.features.extended_master_secret.support.is_yes());
+    assert!(result.features.secure_renegotiation.support.is_yes());
+    assert!(result.features.compression.support.is_no());
+    assert!(result.features.heartbeat.support.is_no());
+    assert!(matches!(
+        result.features.encrypt_then_mac.support,
+        Support::NotTested { .. }
+    ));
+    assert_eq!(result.dh, None);
+    // Connections: per supported version (suites + 1) + 1 for the order;
+    // one per refused version (4); TLS 1.3 groups: (groups - 1) + 1 refusal
+    // + 1 for the order (the first group came with the first suite);
+    // TLS 1.2 curves: (curves - 1) + 1; signature schemes: 1 refusal.
+    // Active probes: CCS injection 1 (TLS 1.2 is accepted), fallback SCSV 1
+    // (TLS 1.2 lies below 1.3), session resumption 2; no Heartbleed (no
+    // heartbeat echoed) and no ROBOT (rustls has no RSA key transport).
+    let active = 1 + 1 + 2;
+    let expected = (tls13.len() + 2) + (tls12.len() + 2) + 4 + (groups.len() + 1) + curves.len() + 1 + active;
+    assert_eq!(result.connections, expected as u64);
+    assert_eq!(opener.opened(), expected as u64);
+    assert!(result.anomalies.is_empty(), "{:?}", result.anomalies);
+}
+
+#[tokio::test]
+async fn a_rustls_server_following_the_client_order_says_so() {
+    let address = serve_rustls(rustls_config(false)).await;
+    let opener = TcpOpener::new(address, None);
+    let result = scan(&opener, &options()).await;
+    assert_eq!(
+        result.protocol(TlsVersion::Tls12).unwrap().server_order,
+        Some(false)
+    );
+    assert_eq!(
+        result.protocol(TlsVersion::Tls13).unwrap().server_order,
+        Some(false)
+    );
+    // Found in the order of the hello, which is the registry's.
+    let mut tls12 = provider_suites().1;
+    tls12.sort_by_key(|name| {
+        cipher_suites::all()
+            .iter()
+            .position(|suite| suite.name == name)
+            .unwrap()
+    });
+    assert_eq!(names(&result, TlsVersion::Tls12), tls12);
+}
+
+#[tokio::test]
+async fn derived_checks_of_a_modern_server_find_nothing() {
+    let address = serve_rustls(rustls_config(true)).await;
+    let opener = TcpOpener::new(address, None);
+    let result = scan(&opener, &options()).await;
+    for vulnerability in [
+        Vulnerability::Sweet32,
+        Vulnerability::Freak,
+        Vulnerability::Rc4,
+        Vulnerability::Beast,
+        Vulnerability::Poodle,
+        Vulnerability::Drown,
+        Vulnerability::Crime,
+        Vulnerability::Lucky13,
+        Vulnerability::NullOrAnonymous,
+        Vulnerability::NoForwardSecrecy,
+        Vulnerability::NoAead,
+        Vulnerability::Logjam,
+    ] {
+        let check = result.vulnerability(vulnerability).unwrap();
+        assert!(
+            matches!(check.result, VulnerabilityResult::NotVulnerable { .. }),
+            "{check:?}"
+        );
+        assert_eq!(check.connections, 0);
+    }
+}
+
+#[tokio::test]
+async fn versions_not_asked_for_are_not_tested_and_cost_nothing() {
+    let address = serve_rustls(rustls_config(true)).await;
+    let opener = TcpOpener::new(address, None);
+    let options = ScanOptions {
+        versions: vec![TlsVersion::Tls13],
+        active: false,
+        ..options()
+    };
+    let result = scan(&opener, &options).await;
+    assert_eq!(result.supported_versions(), vec![TlsVersion::Tls13]);
+    assert_eq!(result.protocols.len(), 6);
+    assert_eq!(
+        result.protocol(TlsVersion::Tls12).unwrap().support,
+        Support::NotTested {
+            reason: "not requested".to_owned()
+        }
+    );
+    let suites = provider_suites().0.len();
+    let groups = provider_groups().len();
+    assert_eq!(result.connections, (suites + 2 + groups + 1) as u64);
+}
