@@ -42,6 +42,11 @@ pub(crate) enum Format {
     Text,
     /// The JSON report (see schema/report.schema.json).
     Json,
+    /// GitHub-flavoured Markdown.
+    #[value(alias = "markdown")]
+    Md,
+    /// One self-contained HTML page.
+    Html,
 }
 
 /// Options every command takes.
@@ -73,6 +78,9 @@ pub(crate) struct CommonArgs {
     /// Use IPv6 addresses only.
     #[arg(short = '6', global = true)]
     pub(crate) ipv6_only: bool,
+    /// No colour in text output (also when NO_COLOR is set; never in files or pipes).
+    #[arg(long, global = true)]
+    pub(crate) no_color: bool,
 }
 
 /// How to grade, and when to fail.

@@ -11,8 +11,8 @@ use mailtls_probe::{ProbeConfig, TrustAnchors};
 use mailtls_score::grade::Letter;
 use mailtls_score::report::DomainReport;
 
-use crate::args::{CheckArgs, CommonArgs, Format, GradeArgs};
-use crate::output::write_text;
+use crate::args::{CheckArgs, CommonArgs, GradeArgs};
+use crate::output::write_domain_report;
 use crate::{exit, resolve};
 
 pub(crate) async fn run(common: &CommonArgs, args: &CheckArgs) -> anyhow::Result<u8> {
@@ -84,15 +84,7 @@ pub(crate) fn write_assessment(
     assessment: Assessment,
 ) -> anyhow::Result<u8> {
     let report = DomainReport::with_profile(assessment, grade.profile);
-    let text = match common.format {
-        Format::Json => {
-            let mut json = serde_json::to_string_pretty(&report).context("serialising the report")?;
-            json.push('\n');
-            json
-        }
-        Format::Text => mailtls_score::render::assessment_text(&report),
-    };
-    write_text(common, &text)?;
+    write_domain_report(common, &report)?;
     Ok(exit_code(
         grade.fail_under,
         report.grades.overall.as_ref().map(|overall| overall.letter),

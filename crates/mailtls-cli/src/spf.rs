@@ -10,6 +10,9 @@ use crate::output::write_text;
 use crate::{exit, resolve};
 
 pub(crate) async fn run(common: &CommonArgs, args: &SpfArgs) -> anyhow::Result<u8> {
+    if matches!(common.format, Format::Md | Format::Html) {
+        anyhow::bail!("`mailtls spf` writes --format text or json only");
+    }
     let resolver = resolve::resolver(common)?;
     let domain = args.domain.as_str();
     let sender = args
@@ -24,7 +27,8 @@ pub(crate) async fn run(common: &CommonArgs, args: &SpfArgs) -> anyhow::Result<u
             json.push('\n');
             json
         }
-        Format::Text => spf_text(domain, args, &sender, &evaluation),
+        // Markdown and HTML were refused before any query.
+        Format::Text | Format::Md | Format::Html => spf_text(domain, args, &sender, &evaluation),
     };
     write_text(common, &text)?;
     Ok(exit::OK)

@@ -1,6 +1,5 @@
 //! `mailtls tls <endpoint-url>`: one server.
 
-use std::fmt::Write;
 use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
@@ -9,11 +8,11 @@ use anyhow::Context;
 use mailtls_core::transport::TcpConnector;
 use mailtls_core::{Host, Target};
 use mailtls_probe::{TrustAnchors, observe};
-use mailtls_score::grade::grade_alone;
+use mailtls_score::report::EndpointReport;
 
-use crate::args::{CommonArgs, Format, TlsArgs};
+use crate::args::{CommonArgs, TlsArgs};
 use crate::check::{exit_code, probe_config};
-use crate::output::{write_observations, write_text};
+use crate::output::write_endpoint_report;
 use crate::resolve;
 
 pub(crate) async fn run(common: &CommonArgs, args: &TlsArgs) -> anyhow::Result<u8> {
@@ -46,26 +45,9 @@ pub(crate) async fn run(common: &CommonArgs, args: &TlsArgs) -> anyhow::Result<u
         targets,
     )
     .await;
-    let grades: Vec<_> = observations
-        .endpoints
-        .iter()
-        .map(|endpoint| grade_alone(endpoint, args.grade.profile))
-        .collect();
-    match common.format {
-        Format::Text => {
-            let mut text = mailtls_score::render::observations_text(&observations);
-            let _ = write!(text, "\nGrade (profile {})\n", args.grade.profile.name);
-            for grade in &grades {
-                mailtls_score::render::endpoint_line(&mut text, grade);
-            }
-            write_text(common, &text)?;
-        }
-        Format::Json => write_observations(common, &observations)?,
-    }
-    // The worst endpoint decides; an endpoint without a letter counts as failing.
-    let worst = grades
-        .iter()
-        .map(|grade| grade.letter)
-        .max_by_key(|letter| (letter.is_none(), *letter));
-    Ok(exit_code(args.grade.fail_under, worst.flatten()))
+    let report = EndpointReport::with_profile(observations, args.grade.profile);
+    write_endpoint_report(common, &report)?;
+    // The worst address decides; one that could not be graded counts as failing.
+    let letter = report.grades.overall.as_ref().map(|overall| overall.letter);
+    Ok(exit_code(args.grade.fail_under, letter))
 }

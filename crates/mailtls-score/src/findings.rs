@@ -346,7 +346,7 @@ pub(crate) fn certificate_validated(
 /// The findings of one endpoint observed on its own (`mailtls tls`): no
 /// MTA-STS policy is known, so port 25 certificate problems are warnings
 /// unless the host's TLSA records fail.
-pub(crate) fn endpoint_findings_alone(endpoint: &EndpointObservation, out: &mut Vec<Finding>) {
+pub fn endpoint_findings_alone(endpoint: &EndpointObservation, out: &mut Vec<Finding>) {
     endpoint_findings(None, endpoint, out);
     sort_worst_first(out);
 }

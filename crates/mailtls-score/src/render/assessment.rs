@@ -2,14 +2,23 @@
 
 use std::fmt::Write;
 
+use mailtls_probe::assessor::MtaStsAssessment;
+
+use super::ansi::Colour;
 use super::dns::policy_text;
 use super::endpoint_text;
-use super::findings::findings_text;
+use super::findings::findings_text_in;
+use super::grade_text::grades_text;
 use crate::report::DomainReport;
 
-/// Renders `mailtls check` output for a terminal: the findings first, then
-/// the DNS policy, MTA-STS and every endpoint as evidence.
+/// Renders `mailtls check` output for a terminal without colour.
 pub fn assessment_text(report: &DomainReport) -> String {
+    assessment_text_in(report, Colour::Plain)
+}
+
+/// Renders `mailtls check` output for a terminal: the grades and findings
+/// first, then the DNS policy, MTA-STS and every endpoint as evidence.
+pub fn assessment_text_in(report: &DomainReport, colour: Colour) -> String {
     let assessment = &report.assessment;
     let mut out = String::new();
     let resolvers: Vec<String> = assessment.resolvers.iter().map(ToString::to_string).collect();
@@ -30,17 +39,28 @@ pub fn assessment_text(report: &DomainReport) -> String {
         },
         assessment.duration_ms,
     );
-    out.push_str(&super::grades_text(&report.grades));
+    grades_text(&mut out, &report.grades, colour);
     let _ = writeln!(
         out,
         "\nFindings (ruleset {}; `mailtls explain <id>` tells more)",
         report.ruleset_version
     );
-    out.push_str(&findings_text(&report.findings));
+    out.push_str(&findings_text_in(&report.findings, colour));
     policy_text(&mut out, &assessment.policy);
+    mta_sts_text(&mut out, assessment.mta_sts.as_ref());
 
+    let _ = writeln!(out, "\nEndpoints");
+    for endpoint in &assessment.endpoints {
+        out.push('\n');
+        endpoint_text(&mut out, endpoint);
+    }
+    out
+}
+
+/// The MTA-STS policy as a sender fetched it, and what it covers.
+pub(crate) fn mta_sts_text(out: &mut String, mta_sts: Option<&MtaStsAssessment>) {
     let _ = writeln!(out, "\nMTA-STS policy");
-    match &assessment.mta_sts {
+    match mta_sts {
         None => {
             let _ = writeln!(out, "  not fetched: the domain publishes no MTA-STS record");
         }
@@ -95,11 +115,4 @@ pub fn assessment_text(report: &DomainReport) -> String {
             }
         }
     }
-
-    let _ = writeln!(out, "\nEndpoints");
-    for endpoint in &assessment.endpoints {
-        out.push('\n');
-        endpoint_text(&mut out, endpoint);
-    }
-    out
 }

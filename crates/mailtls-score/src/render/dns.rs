@@ -6,6 +6,8 @@ use mailtls_core::{DnsLookup, DnssecStatus, LookupStatus};
 use mailtls_dns::policy::{DnsReport, DomainPolicy, MailHost, TxtPolicy};
 use mailtls_dns::{IssueLevel, RecordIssue};
 
+use super::ansi::terminal_safe;
+
 /// Longest record text shown on one line; the JSON report has it whole.
 const MAX_SHOWN: usize = 120;
 
@@ -105,7 +107,12 @@ pub(crate) fn policy_text(out: &mut String, policy: &DomainPolicy) {
             let _ = writeln!(out, "  at {name}:");
             for record in &policy.caa.records {
                 let flags = if record.critical { 128 } else { 0 };
-                let _ = writeln!(out, "  {flags} {} \"{}\"", record.tag, record.value);
+                let _ = writeln!(
+                    out,
+                    "  {flags} {} \"{}\"",
+                    short(&record.tag),
+                    short(&record.value)
+                );
             }
         }
         None => {
@@ -171,7 +178,10 @@ fn records(out: &mut String, records: &[String]) {
     }
 }
 
+/// `text` cut to [`MAX_SHOWN`] characters, with control characters made visible.
 fn short(text: &str) -> String {
+    let text = terminal_safe(text);
+    let text = text.as_ref();
     match text.char_indices().nth(MAX_SHOWN) {
         Some((at, _)) => format!("{}…", text.get(..at).unwrap_or(text)),
         None => text.to_owned(),
@@ -189,7 +199,12 @@ fn issues(out: &mut String, issues: &[RecordIssue]) {
             .span
             .map(|span| format!(" (at {}..{})", span.start, span.end))
             .unwrap_or_default();
-        let _ = writeln!(out, "  [{level}] {}: {}{at}", issue.id, issue.message);
+        let _ = writeln!(
+            out,
+            "  [{level}] {}: {}{at}",
+            issue.id,
+            terminal_safe(&issue.message)
+        );
     }
 }
 

@@ -1,21 +1,36 @@
 //! Renderers: one report, the same words in the terminal and on the web.
+//!
+//! Four formats, one set of facts: text for a terminal (colour only when
+//! asked for), GitHub-flavoured Markdown, one self-contained HTML page, and
+//! the JSON the types serialise to. Markdown and HTML are written from one
+//! document tree so that they never disagree; whatever a server or DNS
+//! sent is escaped by each writer for its own syntax.
 
+mod ansi;
 mod assessment;
 mod dns;
+mod document;
+mod endpoint;
+mod finding_groups;
 mod findings;
-mod grades;
+mod grade_text;
+mod html;
+mod markdown;
+mod report_document;
+mod scan_document;
+mod scan_text;
 
 use std::fmt::Write;
 
-pub use assessment::assessment_text;
+pub use ansi::{Colour, terminal_safe};
+pub use assessment::{assessment_text, assessment_text_in};
 pub use dns::dns_text;
-pub use findings::findings_text;
-pub use grades::{endpoint_line, grades_text};
+pub use findings::{findings_text, findings_text_in};
+pub use grade_text::endpoint_line;
+pub use html::{assessment_html, dns_html, endpoint_report_html, observations_html};
+pub use markdown::{assessment_markdown, dns_markdown, endpoint_report_markdown, observations_markdown};
 
-use mailtls_core::{
-    DaneStatus, EndpointObservation, InjectionTest, Observations, ProbeOutcome, Target, TlsHandshake,
-    TlsaMatch, TrustVerdict,
-};
+use mailtls_core::{EndpointObservation, Observations, Target};
 
 /// Renders observations as plain text for a terminal, one block per endpoint.
 pub fn observations_text(observations: &Observations) -> String {
@@ -41,133 +56,35 @@ pub fn observations_text(observations: &Observations) -> String {
     out
 }
 
-fn row(out: &mut String, label: &str, value: &str) {
-    let _ = writeln!(out, "  {label:<13}{value}");
+/// `mailtls tls` for a terminal: the grades and findings first, then the
+/// observations as evidence.
+pub fn endpoint_report_text_in(report: &crate::report::EndpointReport, colour: Colour) -> String {
+    let observations = observations_text(&report.observations);
+    let mut lines = observations.splitn(2, '\n');
+    let mut out = String::new();
+    out.push_str(lines.next().unwrap_or_default());
+    out.push('\n');
+    grade_text::grades_text(&mut out, &report.grades, colour);
+    let _ = writeln!(
+        out,
+        "\nFindings (ruleset {}; `mailtls explain <id>` tells more)",
+        report.ruleset_version
+    );
+    out.push_str(&findings_text_in(&report.findings, colour));
+    out.push_str(lines.next().unwrap_or_default());
+    out
 }
 
+/// One endpoint as text: its URL and address, then a row per fact.
 pub(crate) fn endpoint_text(out: &mut String, observation: &EndpointObservation) {
     let _ = writeln!(out, "{}  ({})", observation.endpoint, observation.address);
-    let outcome = match &observation.outcome {
-        ProbeOutcome::Completed => "completed".to_owned(),
-        ProbeOutcome::NotTested { reason } => format!("not tested: {reason}"),
-        ProbeOutcome::Error { message } => format!("error: {message}"),
-    };
-    row(out, "outcome", &outcome);
-    if let Some(dialogue) = &observation.dialogue {
-        for (index, line) in dialogue.greeting.iter().enumerate() {
-            row(out, if index == 0 { "greeting" } else { "" }, line);
+    for (label, value) in endpoint::endpoint_facts(observation) {
+        let _ = writeln!(out, "  {label:<13}{}", terminal_safe(&value));
+    }
+    if let Some(scan) = &observation.tls_scan {
+        for (label, value) in scan_text::scan_facts(scan) {
+            let _ = writeln!(out, "  {label:<13}{}", terminal_safe(&value));
         }
-        if !dialogue.capabilities_before_tls.is_empty() {
-            row(out, "before TLS", &dialogue.capabilities_before_tls.join(", "));
-        }
-        if observation.endpoint.tls_mode() == mailtls_core::TlsMode::Starttls {
-            let starttls = match (&dialogue.starttls_reply, dialogue.starttls_offered) {
-                (Some(reply), _) => reply.clone(),
-                (None, true) => "offered, not tried".to_owned(),
-                (None, false) => "not offered".to_owned(),
-            };
-            row(out, "STARTTLS", &starttls);
-        }
-        if let Some(test) = &dialogue.starttls_injection {
-            let verdict = match test {
-                InjectionTest::NotVulnerable => "not vulnerable (pipelined plaintext discarded)".to_owned(),
-                InjectionTest::Vulnerable { evidence } => {
-                    format!("VULNERABLE: answered inside TLS with {evidence:?}")
-                }
-                InjectionTest::NotTested { reason } => format!("not tested: {reason}"),
-            };
-            row(out, "injection", &verdict);
-        }
-    }
-    if let Some(tls) = &observation.tls {
-        tls_text(out, tls);
-    }
-    if let Some(failure) = &observation.tls_failure {
-        row(out, "TLS", failure);
-    }
-    if let Some(dialogue) = &observation.dialogue
-        && !dialogue.capabilities_after_tls.is_empty()
-    {
-        row(out, "inside TLS", &dialogue.capabilities_after_tls.join(", "));
-    }
-}
-
-fn tls_text(out: &mut String, tls: &TlsHandshake) {
-    let mut line = format!("{}  {}", tls.version.name(), tls.cipher_suite);
-    if let Some(group) = &tls.group {
-        let _ = write!(line, "  {group}");
-    }
-    if let Some(alpn) = &tls.alpn {
-        let _ = write!(line, "  ALPN {alpn}");
-    }
-    row(out, "TLS", &line);
-    let trust = match &tls.trust {
-        TrustVerdict::Trusted => "trusted".to_owned(),
-        TrustVerdict::Untrusted { reason } => format!("NOT trusted: {reason}"),
-        TrustVerdict::NotChecked { reason } => format!("not checked: {reason}"),
-    };
-    row(
-        out,
-        "certificate",
-        &format!("{trust}; chain of {}", tls.certificates.len()),
-    );
-    if let Some(leaf) = tls.certificates.first() {
-        match (&leaf.facts, &leaf.parse_error) {
-            (Some(facts), _) => {
-                let names = facts
-                    .subject_alt_names
-                    .as_ref()
-                    .map(|sans| sans.dns_names.join(", "))
-                    .unwrap_or_else(|| facts.subject_common_names.join(", "));
-                row(out, "leaf names", &names);
-                row(out, "leaf issuer", &facts.issuer);
-                let key = match (facts.public_key.bits, &facts.public_key.curve) {
-                    (_, Some(curve)) => format!("{:?} {curve}", facts.public_key.algorithm),
-                    (Some(bits), None) => format!("{:?} {bits} bits", facts.public_key.algorithm),
-                    (None, None) => format!("{:?}", facts.public_key.algorithm),
-                };
-                row(
-                    out,
-                    "leaf key",
-                    &format!("{key}, signed with {}", facts.signature_algorithm.name),
-                );
-                row(
-                    out,
-                    "leaf expiry",
-                    &format!(
-                        "{} ({} days, {:?})",
-                        facts.validity.not_after_rfc3339,
-                        facts.validity.days_to_expiry,
-                        facts.validity.status
-                    ),
-                );
-            }
-            (None, Some(error)) => row(out, "leaf", &format!("does not parse: {error:?}")),
-            (None, None) => {}
-        }
-        row(out, "leaf sha256", &leaf.sha256);
-    }
-    if tls.ocsp_stapled {
-        row(out, "OCSP", "stapled");
-    }
-    if let Some(dane) = &tls.dane {
-        let status = match &dane.status {
-            DaneStatus::Authenticated { matched } => format!("authenticated by {} record(s)", matched.len()),
-            DaneStatus::NotAuthenticated { reason } => format!("NOT authenticated: {reason}"),
-            DaneStatus::Unusable { reason } => format!("unusable: {reason}"),
-        };
-        row(out, "DANE", &status);
-        for record in &dane.records {
-            let result = match &record.result {
-                TlsaMatch::Matched { .. } => "matches".to_owned(),
-                TlsaMatch::NotMatched { reason }
-                | TlsaMatch::UnusableForSmtp { reason }
-                | TlsaMatch::Unusable { reason } => reason.clone(),
-            };
-            let shown = record.record.get(..24).unwrap_or(&record.record);
-            row(out, "", &format!("{shown}…: {result}"));
-        }
-        row(out, "", &format!("rollover: {}", dane.rollover.description));
     }
 }
 
@@ -175,8 +92,8 @@ fn tls_text(out: &mut String, tls: &TlsHandshake) {
 mod tests {
     use super::*;
     use mailtls_core::{
-        CertificateObservation, DialogueObservation, Domain, Endpoint, Generator, Host, MailProtocol,
-        TlsVersion,
+        CertificateObservation, DialogueObservation, Domain, Endpoint, Generator, Host, InjectionTest,
+        MailProtocol, ProbeOutcome, TlsHandshake, TlsVersion, TrustVerdict,
     };
 
     fn sample() -> Observations {

@@ -8,7 +8,7 @@ use crate::tls_engine::record::{RecordReader, ServerEvent};
 use crate::tls_engine::scan::ScanOptions;
 use crate::tls_engine::version::ProtocolVersion;
 
-/// The scan has stopped; the reason is in [`Prober::stopped`].
+/// The scan has stopped; the reason is kept in the scan's outcome.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Stopped;
 

@@ -1,0 +1,206 @@
+//! The HTML report in a real browser: headless Chromium loads it from a
+//! file, must log nothing to its console, must show the grade and the
+//! findings in its DOM, and takes a screenshot that is not blank.
+//!
+//! Skipped, with a message, when /usr/bin/chromium is not installed
+//! (Debian: `apt-get install -y chromium`). With
+//! `MAILTLS_UPDATE_SCREENSHOTS=1` it also writes docs/report-screenshot.png
+//! and docs/report-phone.png.
+//!
+//! Chromium never reaches the network: the page is a `file://` URL, every
+//! host name resolves to nothing, background services are off, and the
+//! page's own Content Security Policy forbids any fetch.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing,
+    clippy::print_stderr
+)]
+
+mod render_fixture;
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use mailtls_score::render::assessment_html;
+use render_fixture::rich_report;
+
+const CHROMIUM: &str = "/usr/bin/chromium";
+
+/// A directory of its own for one test, removed when dropped.
+struct Scratch(PathBuf);
+
+impl Scratch {
+    fn new(name: &str) -> Self {
+        let path = std::env::temp_dir().join(format!("mailtls-{name}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&path);
+        std::fs::create_dir_all(&path).unwrap();
+        Self(path)
+    }
+}
+
+impl Drop for Scratch {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+/// What Chromium wrote: standard output (the DOM with `--dump-dom`) and
+/// its log on standard error.
+struct Run {
+    stdout: String,
+    stderr: String,
+}
+
+/// Runs headless Chromium on `page` with `extra` flags and a fresh profile.
+fn chromium(scratch: &Path, run: &str, page: &Path, extra: &[String]) -> Run {
+    let profile = scratch.join(format!("profile-{run}"));
+    let stdout_path = scratch.join(format!("{run}.stdout"));
+    let stderr_path = scratch.join(format!("{run}.stderr"));
+    let mut child = Command::new(CHROMIUM)
+        .args([
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-quic",
+            "--no-first-run",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--disable-extensions",
+            "--disable-default-apps",
+            "--host-resolver-rules=MAP * ~NOTFOUND",
+            "--enable-logging=stderr",
+            "--v=0",
+        ])
+        .arg(format!("--user-data-dir={}", profile.display()))
+        .args(extra)
+        .arg(format!("file://{}", page.display()))
+        .stdin(Stdio::null())
+        .stdout(std::fs::File::create(&stdout_path).unwrap())
+        .stderr(std::fs::File::create(&stderr_path).unwrap())
+        .spawn()
+        .unwrap();
+    let deadline = Instant::now() + Duration::from_secs(90);
+    let status = loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            break status;
+        }
+        if Instant::now() > deadline {
+            let _ = child.kill();
+            let _ = child.wait();
+            panic!("chromium did not finish within 90 s");
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    };
+    let run = Run {
+        stdout: std::fs::read_to_string(&stdout_path).unwrap_or_default(),
+        stderr: std::fs::read_to_string(&stderr_path).unwrap_or_default(),
+    };
+    assert!(status.success(), "chromium failed: {status}\n{}", run.stderr);
+    run
+}
+
+/// Lines Chromium logs for the page's console (errors, CSP violations, failed loads).
+fn console_lines(stderr: &str) -> Vec<&str> {
+    stderr.lines().filter(|line| line.contains(":CONSOLE")).collect()
+}
+
+/// Width and height from a PNG's IHDR chunk, after checking the signature.
+fn png_size(bytes: &[u8]) -> (u32, u32) {
+    assert_eq!(&bytes[..8], b"\x89PNG\r\n\x1a\n", "not a PNG");
+    assert_eq!(&bytes[12..16], b"IHDR");
+    let width = u32::from_be_bytes(bytes[16..20].try_into().unwrap());
+    let height = u32::from_be_bytes(bytes[20..24].try_into().unwrap());
+    (width, height)
+}
+
+fn installed() -> bool {
+    if Path::new(CHROMIUM).exists() {
+        return true;
+    }
+    eprintln!("SKIPPED: {CHROMIUM} is not installed (apt-get install -y chromium)");
+    false
+}
+
+#[test]
+fn console_lines_are_detected() {
+    if !installed() {
+        return;
+    }
+    // The detection itself, on a page that breaks its own policy: without
+    // this, "no console lines" could mean the log was never read.
+    let scratch = Scratch::new("chromium-control");
+    let page = scratch.0.join("control.html");
+    std::fs::write(
+        &page,
+        "<!DOCTYPE html><html lang=\"en\"><head><meta http-equiv=\"Content-Security-Policy\" \
+         content=\"default-src 'none'\"><title>control</title></head><body>\
+         <script>console.log(1)</script></body></html>",
+    )
+    .unwrap();
+    let run = chromium(&scratch.0, "control", &page, &["--dump-dom".to_owned()]);
+    let lines = console_lines(&run.stderr);
+    assert_eq!(lines.len(), 1, "{}", run.stderr);
+    assert!(lines[0].contains("Content Security Policy"), "{}", lines[0]);
+}
+
+#[test]
+fn report_renders_in_chromium_with_grade_and_findings_and_no_console_errors() {
+    if !installed() {
+        return;
+    }
+    let scratch = Scratch::new("chromium-report");
+    let page = scratch.0.join("report.html");
+    std::fs::write(&page, assessment_html(&rich_report())).unwrap();
+
+    let dom = chromium(&scratch.0, "dom", &page, &["--dump-dom".to_owned()]);
+    assert_eq!(console_lines(&dom.stderr), Vec::<&str>::new());
+    assert!(
+        dom.stdout
+            .contains("<title>Mail security of demo.mailtls.test</title>")
+    );
+    assert!(
+        dom.stdout
+            .contains("id=\"overall-grade\" role=\"img\" aria-label=\"Overall grade B\">B</p>"),
+        "{}",
+        dom.stdout
+    );
+    assert!(dom.stdout.contains(
+        "<section class=\"finding fail\">\n<h4><span class=\"tag fail\">FAIL</span> The certificate has expired</h4>"
+    ));
+    // The hostile greeting is text in the DOM, not an element.
+    assert!(dom.stdout.contains("&lt;script&gt;alert(1)&lt;/script&gt;"));
+    assert!(!dom.stdout.contains("<script"));
+
+    for (run, width, height, docs_name) in [
+        ("desktop", 1200, 2000, "report-screenshot.png"),
+        ("phone", 390, 1600, "report-phone.png"),
+    ] {
+        let png = scratch.0.join(format!("{run}.png"));
+        let shot = chromium(
+            &scratch.0,
+            run,
+            &page,
+            &[
+                format!("--screenshot={}", png.display()),
+                format!("--window-size={width},{height}"),
+                "--hide-scrollbars".to_owned(),
+            ],
+        );
+        assert_eq!(console_lines(&shot.stderr), Vec::<&str>::new());
+        let bytes = std::fs::read(&png).unwrap();
+        assert_eq!(png_size(&bytes), (width, height));
+        // A blank page of this size compresses to a few kilobytes; text,
+        // tables and coloured tags take far more.
+        assert!(bytes.len() > 40_000, "{run} screenshot is {} bytes", bytes.len());
+        if std::env::var_os("MAILTLS_UPDATE_SCREENSHOTS").is_some() {
+            let docs = Path::new(env!("CARGO_MANIFEST_DIR"))
+                .join("../../docs")
+                .join(docs_name);
+            std::fs::copy(&png, docs).unwrap();
+        }
+    }
+}
