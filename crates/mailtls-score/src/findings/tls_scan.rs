@@ -21,6 +21,7 @@ pub(super) fn tls_scan_findings(endpoint: &EndpointObservation, out: &mut Vec<Fi
         scan,
         source: &source,
         suites: accepted_suites(scan),
+        relay_port: endpoint.endpoint.protocol == mailtls_core::MailProtocol::Smtp,
     };
     context.versions(out);
     context.ciphers(out);
@@ -36,6 +37,8 @@ struct Context<'a> {
     scan: &'a TlsScan,
     source: &'a str,
     suites: Vec<SuiteClass>,
+    /// Port 25 relay between MTAs, where TLS is opportunistic.
+    relay_port: bool,
 }
 
 impl Context<'_> {
@@ -178,6 +181,30 @@ impl Context<'_> {
         ];
         for (id, test, status, what) in weak {
             let matching: Vec<&SuiteClass> = self.suites.iter().filter(|suite| test(suite)).collect();
+            // On port 25, TLS is opportunistic (RFC 7435): a sender that
+            // offers anonymous suites authenticates nobody either way, and
+            // validating senders (DANE, MTA-STS) never offer them. Postfix
+            // accepts them there by default. Suites without encryption stay
+            // a failure.
+            let anonymous_relay = id == "tls.cipher.null_or_anonymous"
+                && self.relay_port
+                && !matching.is_empty()
+                && matching.iter().all(|suite| !suite.null_cipher);
+            if anonymous_relay {
+                self.push(
+                    out,
+                    id,
+                    Status::Warn,
+                    format!(
+                        "{} accepts anonymous suites. On port 25 this is tolerated: senders that offer them \
+                         authenticate no server anyway, and senders that validate (DANE, MTA-STS) do not offer \
+                         them; on submission, IMAP and POP3 it would be a failure.",
+                        self.source
+                    ),
+                    by_version(&matching),
+                );
+                continue;
+            }
             if matching.is_empty() {
                 self.push(
                     out,

@@ -95,6 +95,12 @@ pub const ENDPOINT_CAPS: &[CapRule] = &[
         Letter::F,
         "NULL or anonymous suites are accepted",
     ),
+    cap(
+        "tls.cipher.null_or_anonymous",
+        WARN,
+        Letter::B,
+        "anonymous suites are accepted (tolerated on port 25)",
+    ),
     cap("tls.vuln.freak", FAIL, Letter::F, "it is vulnerable to FREAK"),
     cap("tls.vuln.logjam", FAIL, Letter::F, "it is vulnerable to Logjam"),
     cap(

@@ -30,6 +30,8 @@ pub(crate) struct SuiteClass {
     pub(crate) cbc: bool,
     /// No encryption, or no authentication of the server.
     pub(crate) null_or_anonymous: bool,
+    /// No encryption at all (NULL bulk cipher).
+    pub(crate) null_cipher: bool,
     /// Export grade.
     pub(crate) export: bool,
     /// RC4.
@@ -104,6 +106,7 @@ pub(crate) fn classify(code: u32, name: &str, version: TlsVersion) -> Option<Sui
         aead: info.mode.is_aead(),
         cbc: info.mode == CipherMode::Cbc,
         null_or_anonymous: info.cipher == BulkCipher::Null || anonymous,
+        null_cipher: info.cipher == BulkCipher::Null,
         export: info.export,
         rc4: info.cipher == BulkCipher::Rc4,
         block_64: matches!(
@@ -137,6 +140,7 @@ fn sslv2(name: &str, version: TlsVersion) -> SuiteClass {
         aead: false,
         cbc: !rc4,
         null_or_anonymous: false,
+        null_cipher: false,
         export,
         rc4,
         block_64: !rc4,
