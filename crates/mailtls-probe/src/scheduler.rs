@@ -40,7 +40,7 @@ impl Default for Limits {
             per_address: 2,
             global: 16,
             spacing: Duration::from_millis(100),
-            endpoint_deadline: Duration::from_secs(90),
+            endpoint_deadline: Duration::from_secs(150),
             backoff: Duration::from_secs(10),
         }
     }
@@ -129,9 +129,18 @@ pub async fn probe_all(
             Arc::clone(&progress),
         );
         tasks.spawn(async move {
-            let (gate, last) = gates.gate(address.ip(), limits.per_address.max(1));
+            let slots = limits.per_address.max(1);
+            let (gate, last) = gates.gate(address.ip(), slots);
+            // A TLS scan keeps up to `lanes` connections open at once: it
+            // takes that many of the address's slots, so that the address
+            // never sees more than `per_address` connections from us.
+            let wanted = config
+                .tls_scan
+                .as_ref()
+                .map_or(1, |scan| scan.lanes.clamp(1, slots));
+            let wanted = u32::try_from(wanted).unwrap_or(1);
             // Semaphores are never closed here, so acquiring cannot fail.
-            let _address_permit = gate.acquire_owned().await.ok();
+            let _address_permit = gate.acquire_many_owned(wanted).await.ok();
             let _global_permit = global.acquire_owned().await.ok();
             {
                 let mut last = last.lock().await;
@@ -262,9 +271,13 @@ mod tests {
             spacing: Duration::ZERO,
             ..Limits::default()
         };
+        let config = ProbeConfig {
+            tls_scan: None,
+            ..ProbeConfig::default()
+        };
         let observations = probe_all(
             connector.clone(),
-            Arc::new(ProbeConfig::default()),
+            Arc::new(config),
             limits,
             targets(8),
             no_progress(),
@@ -278,6 +291,28 @@ mod tests {
                 .iter()
                 .all(|o| matches!(o.outcome, ProbeOutcome::Error { .. }))
         );
+    }
+
+    #[tokio::test]
+    async fn a_scanning_probe_takes_the_address_slots_of_its_lanes() {
+        // The TLS scan may keep two connections open at once, so with two
+        // slots per address one endpoint is probed at a time.
+        let connector = Arc::new(Watching::default());
+        let limits = Limits {
+            spacing: Duration::ZERO,
+            ..Limits::default()
+        };
+        let config = ProbeConfig::default();
+        assert_eq!(config.tls_scan.as_ref().map(|scan| scan.lanes), Some(2));
+        probe_all(
+            connector.clone(),
+            Arc::new(config),
+            limits,
+            targets(4),
+            no_progress(),
+        )
+        .await;
+        assert_eq!(connector.most.load(Ordering::SeqCst), 1);
     }
 
     #[tokio::test(start_paused = true)]

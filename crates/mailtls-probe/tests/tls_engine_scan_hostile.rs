@@ -389,7 +389,7 @@ async fn throttling_stops_the_scan_and_leaves_the_rest_not_tested() {
 }
 
 #[tokio::test]
-async fn an_unreachable_server_stops_the_scan_after_three_attempts() {
+async fn an_unreachable_server_stops_each_lane_after_three_attempts() {
     let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
     let address = listener.local_addr().unwrap();
     drop(listener);
@@ -400,7 +400,8 @@ async fn an_unreachable_server_stops_the_scan_after_three_attempts() {
         "{:?}",
         result.outcome
     );
-    assert_eq!(result.connections, 3);
+    // Both lanes try: three connection attempts in a row each.
+    assert_eq!(result.connections, 6);
     assert!(
         result
             .protocols

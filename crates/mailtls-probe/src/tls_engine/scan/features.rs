@@ -24,6 +24,13 @@ impl Seen {
         }
     }
 
+    fn absorb(&mut self, other: &Seen) {
+        self.hellos = self.hellos.saturating_add(other.hellos);
+        if self.yes.is_none() {
+            self.yes.clone_from(&other.yes);
+        }
+    }
+
     fn feature(&self, what: &str, none_reason: &str) -> Feature {
         let support = match (&self.yes, self.hellos) {
             (Some(hello), _) => Support::Yes {
@@ -79,6 +86,17 @@ impl FeatureLog {
         if cbc {
             self.encrypt_then_mac.note(hello.encrypt_then_mac, &description);
         }
+    }
+
+    /// Takes in what another lane saw.
+    pub(crate) fn absorb(&mut self, other: &FeatureLog) {
+        self.renegotiation.absorb(&other.renegotiation);
+        self.extended_master_secret.absorb(&other.extended_master_secret);
+        self.encrypt_then_mac.absorb(&other.encrypt_then_mac);
+        self.session_ticket.absorb(&other.session_ticket);
+        self.status_request.absorb(&other.status_request);
+        self.heartbeat.absorb(&other.heartbeat);
+        self.compression.absorb(&other.compression);
     }
 
     /// Whether a ServerHello echoed the heartbeat extension.

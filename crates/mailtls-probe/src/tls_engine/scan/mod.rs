@@ -20,6 +20,11 @@ mod prober;
 mod reply;
 mod suites;
 
+use std::collections::VecDeque;
+use std::future::Future;
+use std::pin::Pin;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::task::Poll;
 use std::time::{Duration, Instant};
 
 use mailtls_core::{
@@ -43,15 +48,23 @@ pub struct ScanOptions {
     pub versions: Vec<TlsVersion>,
     /// Whether to run the active vulnerability probes after the enumeration.
     pub active: bool,
+    /// Connections the enumeration keeps open at once (at least 1). Versions
+    /// are enumerated side by side, and the groups beside the signature
+    /// algorithms; the scheduler reserves this many of an address's
+    /// connection slots for the scan.
+    pub lanes: usize,
 }
 
 impl Default for ScanOptions {
     fn default() -> Self {
         Self {
             timeout: Duration::from_secs(10),
-            deadline: Duration::from_secs(300),
+            // Within the scheduler's endpoint deadline (150 s), so that a
+            // slow server leaves a partial scan rather than none.
+            deadline: Duration::from_secs(90),
             versions: ALL_VERSIONS.to_vec(),
             active: true,
+            lanes: 2,
         }
     }
 }
@@ -83,21 +96,53 @@ pub fn wire_version(version: TlsVersion) -> ProtocolVersion {
 /// [`ScanOutcome::Stopped`] and `not_tested` for what was not reached.
 pub async fn scan(opener: &dyn HandshakeOpener, options: &ScanOptions) -> TlsScan {
     let clock = Instant::now();
-    let mut scanner = suites::Scanner::new(opener, options);
-    let mut results: Vec<(TlsVersion, suites::VersionResult)> = Vec::new();
     // Highest first: a modern server answers at once, and what the newest
-    // versions show (a downgrade sentinel) explains the older ones.
-    for version in ALL_VERSIONS.iter().rev().copied() {
-        if !options.versions.contains(&version) {
-            continue;
-        }
-        match scanner.enumerate(version).await {
-            Ok(result) => results.push((version, result)),
-            Err(Stopped) => break,
-        }
+    // versions show (a downgrade sentinel) explains the older ones. Each
+    // lane takes the next version when it is free, so the big TLS 1.2 list
+    // runs beside all the others.
+    let queue: std::sync::Mutex<VecDeque<TlsVersion>> = std::sync::Mutex::new(
+        ALL_VERSIONS
+            .iter()
+            .rev()
+            .copied()
+            .filter(|version| options.versions.contains(version))
+            .collect(),
+    );
+    let stop = AtomicBool::new(false);
+    let mut lanes: Vec<suites::Scanner<'_>> = (0..options.lanes.max(1))
+        .map(|_| suites::Scanner::new(opener, options))
+        .collect();
+    let lane_results = join_all(
+        lanes
+            .iter_mut()
+            .map(|scanner| enumerate_lane(scanner, &queue, &stop))
+            .collect(),
+    )
+    .await;
+    let mut results: Vec<(TlsVersion, suites::VersionResult)> = lane_results.into_iter().flatten().collect();
+    results.sort_by_key(|(version, _)| std::cmp::Reverse(*version));
+    let mut lanes = lanes.into_iter();
+    let Some(mut scanner) = lanes.next() else {
+        return TlsScan::default();
+    };
+    let mut helper = lanes.next();
+    for other in lanes {
+        scanner.absorb(other);
     }
-    let group_support = scanner.groups(&results).await;
-    let signature_algorithms = scanner.signature_algorithms(&results).await;
+    let (group_support, signature_algorithms) = match helper.as_mut() {
+        Some(helper) => {
+            scanner.absorb_learnt_by(helper);
+            helper.signature_schemes = scanner.signature_schemes.clone();
+            tokio::join!(scanner.groups(&results), helper.signature_algorithms(&results))
+        }
+        None => {
+            let groups = scanner.groups(&results).await;
+            (groups, scanner.signature_algorithms(&results).await)
+        }
+    };
+    if let Some(helper) = helper {
+        scanner.absorb(helper);
+    }
     scanner.check_sentinels(&results);
 
     let stop_reason = scanner.prober.stopped.clone();
@@ -145,6 +190,51 @@ pub async fn scan(opener: &dyn HandshakeOpener, options: &ScanOptions) -> TlsSca
         features,
         vulnerabilities,
         anomalies,
+    }
+}
+
+/// Runs `futures` side by side on this task and returns their outputs in order.
+async fn join_all<F: Future>(futures: Vec<F>) -> Vec<F::Output> {
+    let mut futures: Vec<Pin<Box<F>>> = futures.into_iter().map(Box::pin).collect();
+    let mut outputs: Vec<Option<F::Output>> = futures.iter().map(|_| None).collect();
+    std::future::poll_fn(|context| {
+        let mut pending = false;
+        for (future, output) in futures.iter_mut().zip(outputs.iter_mut()) {
+            if output.is_none() {
+                match future.as_mut().poll(context) {
+                    Poll::Ready(value) => *output = Some(value),
+                    Poll::Pending => pending = true,
+                }
+            }
+        }
+        if pending { Poll::Pending } else { Poll::Ready(()) }
+    })
+    .await;
+    outputs.into_iter().flatten().collect()
+}
+
+/// Enumerates versions from `queue` until it is empty or the scan stops.
+async fn enumerate_lane(
+    scanner: &mut suites::Scanner<'_>,
+    queue: &std::sync::Mutex<VecDeque<TlsVersion>>,
+    stop: &AtomicBool,
+) -> Vec<(TlsVersion, suites::VersionResult)> {
+    let mut results = Vec::new();
+    loop {
+        if stop.load(Ordering::Relaxed) {
+            return results;
+        }
+        let next = queue.lock().ok().and_then(|mut queue| queue.pop_front());
+        let Some(version) = next else {
+            return results;
+        };
+        match scanner.enumerate(version).await {
+            Ok(result) => results.push((version, result)),
+            Err(Stopped) => {
+                stop.store(true, Ordering::Relaxed);
+                return results;
+            }
+        }
     }
 }
 

@@ -42,6 +42,18 @@ impl<'a> Prober<'a> {
         }
     }
 
+    /// Takes in the count, the stop reason and the anomalies of another
+    /// lane's prober.
+    pub(crate) fn absorb(&mut self, other: Prober<'a>) {
+        self.connections = self.connections.saturating_add(other.connections);
+        if self.stopped.is_none() {
+            self.stopped = other.stopped;
+        }
+        for anomaly in other.anomalies {
+            self.anomaly(anomaly);
+        }
+    }
+
     /// The longest wait for one reply.
     pub(crate) fn timeout(&self) -> Duration {
         self.timeout

@@ -30,6 +30,11 @@ pub(crate) enum Reply {
     Silent {
         /// How it ended.
         evidence: String,
+        /// Whether the server closed the connection in good order (EOF), as
+        /// some servers (Dovecot) do when no suite is shared, rather than
+        /// resetting it or letting the timeout pass, as servers that choke
+        /// on a hello do.
+        closed: bool,
     },
     /// Something that is not a TLS reply.
     Garbage {
@@ -48,7 +53,7 @@ impl Reply {
                 crate::tls_engine::cipher_suites::name(hello.cipher_suite)
             ),
             Self::Sslv2(_) => "SSLv2 SERVER-HELLO".to_owned(),
-            Self::Refused { evidence } | Self::Silent { evidence } | Self::Garbage { evidence } => {
+            Self::Refused { evidence } | Self::Silent { evidence, .. } | Self::Garbage { evidence } => {
                 evidence.clone()
             }
         }
@@ -134,7 +139,8 @@ pub(crate) fn classify(exchange: &Exchange, timeout: Duration) -> (Reply, Vec<St
         }
     };
     if exchange.events.is_empty() {
-        (Reply::Silent { evidence }, anomalies)
+        let closed = exchange.end == ExchangeEnd::Closed;
+        (Reply::Silent { evidence, closed }, anomalies)
     } else {
         (Reply::Garbage { evidence }, anomalies)
     }
@@ -206,7 +212,8 @@ mod tests {
         assert_eq!(
             reply,
             Reply::Silent {
-                evidence: "no reply within 7 s".to_owned()
+                evidence: "no reply within 7 s".to_owned(),
+                closed: false,
             }
         );
     }

@@ -73,6 +73,19 @@ pub(crate) enum Verdict {
     },
 }
 
+/// Whether the enumeration itself shows that the server imposes its own
+/// order: a server that follows the client picks, from each hello, the first
+/// offered suite it accepts; once the accepted set is known, any other pick
+/// proves a preference of its own, and the hello with the found list
+/// reversed is not needed.
+pub(crate) fn imposes_own_order(steps: &[(Vec<u16>, u16)], found: &[Found]) -> bool {
+    let accepted: Vec<u32> = found.iter().map(|found| found.code).collect();
+    steps.iter().any(|(offered, chosen)| {
+        let client_pick = offered.iter().find(|code| accepted.contains(&u32::from(**code)));
+        client_pick != Some(chosen)
+    })
+}
+
 /// The scan's state: the prober, and what every reply taught so far.
 pub(crate) struct Scanner<'a> {
     /// Connections and their bounds.
@@ -109,6 +122,44 @@ impl<'a> Scanner<'a> {
         }
     }
 
+    /// Takes in what `other`, a scanner of another lane, learnt and counted.
+    pub(crate) fn absorb(&mut self, mut other: Scanner<'a>) {
+        self.absorb_learnt_by(&mut other);
+        self.prober.absorb(other.prober);
+    }
+
+    /// Takes in what `other` learnt from replies (features, parameters,
+    /// schemes, curves, sentinels), leaving its connection count.
+    pub(crate) fn absorb_learnt_by(&mut self, other: &mut Scanner<'a>) {
+        self.features.absorb(&other.features);
+        if let Some(theirs) = other.dh.take()
+            && self
+                .dh
+                .as_ref()
+                .is_none_or(|ours| theirs.prime_bits < ours.prime_bits)
+        {
+            self.dh = Some(theirs);
+        }
+        for scheme in other.signature_schemes.drain(..) {
+            if !self.signature_schemes.contains(&scheme) {
+                self.signature_schemes.push(scheme);
+            }
+        }
+        for curve in other.curves.drain(..) {
+            if !self.curves.contains(&curve) {
+                self.curves.push(curve);
+            }
+        }
+        if self.tls13_first_group.is_none() {
+            self.tls13_first_group = other.tls13_first_group.take();
+        }
+        for sentinel in other.sentinels.drain(..) {
+            if !self.sentinels.contains(&sentinel) {
+                self.sentinels.push(sentinel);
+            }
+        }
+    }
+
     /// Sends one TLS hello and reads the reply, learning what it shows.
     pub(crate) async fn offer(
         &mut self,
@@ -126,6 +177,7 @@ impl<'a> Scanner<'a> {
             Ok(hello) => hello,
             Err(error) => {
                 return Ok(Reply::Silent {
+                    closed: false,
                     evidence: format!("the hello could not be built: {error}"),
                 });
             }
@@ -215,6 +267,8 @@ impl<'a> Scanner<'a> {
         let mut first_evidence: Option<String> = None;
         let mut refusal: Option<String> = None;
         let mut queue = vec![all];
+        // Each hello that drew a choice: what was offered, and what was chosen.
+        let mut steps: Vec<(Vec<u16>, u16)> = Vec::new();
         while let Some(mut bundle) = queue.pop() {
             while !bundle.is_empty() {
                 let reply = self.offer_for(wire, &bundle).await?;
@@ -234,6 +288,7 @@ impl<'a> Scanner<'a> {
                             break;
                         }
                         first_evidence.get_or_insert(evidence);
+                        steps.push((bundle.clone(), code));
                         bundle.retain(|&offered| offered != code);
                         found.push(Found {
                             code: u32::from(code),
@@ -282,7 +337,11 @@ impl<'a> Scanner<'a> {
                 server_order: None,
             });
         };
-        let server_order = self.server_order(wire, &mut found).await?;
+        let server_order = if imposes_own_order(&steps, &found) {
+            Some(true)
+        } else {
+            self.server_order(wire, &mut found).await?
+        };
         Ok(VersionResult {
             support: Support::Yes { evidence },
             suites: found,
@@ -456,9 +515,11 @@ pub(crate) fn judge(asked: ProtocolVersion, reply: &Reply) -> Verdict {
                 evidence,
             }
         }
-        Reply::Silent { evidence } => Verdict::Refused {
+        // A clean close is a refusal; only a reset or a timeout may be a
+        // server choking on the size of the hello.
+        Reply::Silent { evidence, closed } => Verdict::Refused {
             evidence: evidence.clone(),
-            silent: true,
+            silent: !closed,
         },
         other => Verdict::Refused {
             evidence: other.refusal(),
@@ -501,5 +562,35 @@ pub(crate) fn describe_key_exchange(suite: u16, message: Option<&ServerKeyExchan
         Some((KeyExchange::Dh, _)) => Some("DH (certificate)".to_owned()),
         Some((KeyExchange::Ecdh, _)) => Some("ECDH (certificate)".to_owned()),
         _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn found(codes: &[u16]) -> Vec<Found> {
+        codes
+            .iter()
+            .map(|&code| Found {
+                code: u32::from(code),
+                name: cipher_suites::name(code),
+                key_exchange: None,
+            })
+            .collect()
+    }
+
+    #[test]
+    fn picks_that_follow_the_offer_prove_nothing() {
+        // Offered 1, 2, 3, 4; the server accepts 2 and 4 and takes the first of them each time.
+        let steps = vec![(vec![1, 2, 3, 4], 2), (vec![1, 3, 4], 4)];
+        assert!(!imposes_own_order(&steps, &found(&[2, 4])));
+    }
+
+    #[test]
+    fn a_pick_past_an_accepted_suite_proves_the_servers_own_order() {
+        // Offered 1, 2, 3, 4; the server takes 4 although it accepts 2, which came first.
+        let steps = vec![(vec![1, 2, 3, 4], 4), (vec![1, 2, 3], 2)];
+        assert!(imposes_own_order(&steps, &found(&[4, 2])));
     }
 }
