@@ -617,6 +617,27 @@ async fn fallback_scsv_is_not_honoured_when_the_server_falls_back() {
 }
 
 #[tokio::test]
+async fn a_server_that_closes_on_the_fallback_hello_honours_the_scsv() {
+    // Dovecot closes the connection without its alert; the same version and
+    // suites were accepted without the SCSV, so the close is the refusal.
+    let (opener, _) = serve(|mut stream, _| async move {
+        let _ = read_record(&mut stream).await.unwrap();
+    })
+    .await;
+    let (feature, connections) = check_fallback_scsv(&opener, &context(&TLS11_AND_12, &[ECDHE_SUITE])).await;
+    assert_eq!(
+        feature.support,
+        Support::Yes {
+            evidence: "a TLSv1.1 hello with TLS_FALLBACK_SCSV (highest supported: TLSv1.2) was refused \
+                       (connection closed), although the same version and suites were accepted without \
+                       it"
+            .to_owned()
+        }
+    );
+    assert_eq!(connections, 1);
+}
+
+#[tokio::test]
 async fn fallback_scsv_is_not_tested_with_one_version() {
     let (opener, accepted) = serve(|stream, _| linger(stream)).await;
     let (feature, connections) = check_fallback_scsv(&opener, &context(&TLS12, &[ECDHE_SUITE])).await;
@@ -769,7 +790,7 @@ async fn a_silent_server_costs_one_timeout_per_probe() {
         results.fallback_scsv.support,
         Support::NotTested {
             reason: "a TLSv1.1 hello with TLS_FALLBACK_SCSV (highest supported: TLSv1.2) got neither \
-                     inappropriate_fallback nor a ServerHello: no reply within 400 ms"
+                     a refusal nor a ServerHello: no reply within 400 ms"
                 .to_owned()
         }
     );

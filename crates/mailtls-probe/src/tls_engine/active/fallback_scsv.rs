@@ -22,7 +22,7 @@ use mailtls_core::{Feature, Support};
 use crate::tls_engine::active::ActiveContext;
 use crate::tls_engine::active::connection::{Dialer, client_hello, client_random, describe};
 use crate::tls_engine::cipher_suites::{self, FALLBACK_SCSV};
-use crate::tls_engine::exchange::exchange;
+use crate::tls_engine::exchange::{ExchangeEnd, exchange};
 use crate::tls_engine::record::{RecordReader, ServerEvent};
 use crate::tls_engine::version::ProtocolVersion;
 
@@ -105,9 +105,23 @@ async fn run(dialer: &mut Dialer<'_>, context: &ActiveContext, connections: &mut
             ),
         };
     }
+    // The suites and the version were accepted without the SCSV during the
+    // enumeration, so a refusal of this hello is a refusal of the fallback,
+    // even when the server does not name it: some servers (Dovecot) close
+    // the connection without sending their alert.
+    let refused = matches!(reply.end, ExchangeEnd::Closed | ExchangeEnd::Refused) && reply.events.is_empty()
+        || reply.alert().is_some_and(|alert| alert.is_fatal());
+    if refused {
+        return Support::Yes {
+            evidence: format!(
+                "{sent} was refused ({}), although the same version and suites were accepted without it",
+                describe(&reply, dialer.timeout)
+            ),
+        };
+    }
     Support::NotTested {
         reason: format!(
-            "{sent} got neither inappropriate_fallback nor a ServerHello: {}",
+            "{sent} got neither a refusal nor a ServerHello: {}",
             describe(&reply, dialer.timeout)
         ),
     }
