@@ -84,6 +84,12 @@ fn console_lines(stderr: &str) -> Vec<&str> {
 #[test]
 fn demo_html_opens_in_chromium_with_grade_and_findings() {
     if !Path::new(CHROMIUM).exists() {
+        // CI installs Chromium and sets MAILTLS_REQUIRE_CHROMIUM, so there
+        // the browser test cannot be skipped by accident.
+        assert!(
+            std::env::var_os("MAILTLS_REQUIRE_CHROMIUM").is_none(),
+            "{CHROMIUM} is required (MAILTLS_REQUIRE_CHROMIUM is set) but not installed"
+        );
         eprintln!("SKIPPED: {CHROMIUM} is not installed (apt-get install -y chromium)");
         return;
     }

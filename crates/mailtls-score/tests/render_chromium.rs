@@ -121,6 +121,12 @@ fn installed() -> bool {
     if Path::new(CHROMIUM).exists() {
         return true;
     }
+    // CI installs Chromium and sets MAILTLS_REQUIRE_CHROMIUM, so there the
+    // browser test cannot be skipped by accident.
+    assert!(
+        std::env::var_os("MAILTLS_REQUIRE_CHROMIUM").is_none(),
+        "{CHROMIUM} is required (MAILTLS_REQUIRE_CHROMIUM is set) but not installed"
+    );
     eprintln!("SKIPPED: {CHROMIUM} is not installed (apt-get install -y chromium)");
     false
 }
