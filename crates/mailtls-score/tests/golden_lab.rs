@@ -105,7 +105,7 @@ fn lab_test_grades_are_exact() {
     assert_eq!(overall.letter, Letter::F);
     assert_eq!(
         overall.because[0],
-        "submission://mx1.lab.test:587 (127.0.10.25) is F: F because NULL or anonymous suites are accepted."
+        "submission://mx1.lab.test:587 (127.0.10.25) is graded F: NULL or anonymous suites are accepted."
     );
     assert_eq!(
         percents(&report),

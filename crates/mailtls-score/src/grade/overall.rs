@@ -27,14 +27,20 @@ pub fn overall_grade(
         })?;
     let mut reasons: Vec<(Letter, String)> = Vec::new();
     let (worst_letter, worst_grade) = worst;
+    // "F because X." reads as "… is graded F: X." after the endpoint.
+    let prefix = format!("{worst_letter} because ");
+    let explanation = worst_grade
+        .explanation
+        .strip_prefix(prefix.as_str())
+        .unwrap_or(&worst_grade.explanation);
     reasons.push((
         worst_letter,
         format!(
-            "{} ({}) is {}: {}",
+            "{} ({}) is graded {}: {}",
             worst_grade.endpoint,
             worst_grade.address.ip(),
             worst_letter,
-            worst_grade.explanation
+            explanation
         ),
     ));
     let mut letter = worst_letter;
