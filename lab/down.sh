@@ -68,6 +68,7 @@ stop_postfix() {
 [ -d "$PIDS" ] || exit 0
 [ "$(id -u)" -eq 0 ] || die "run as root"
 
+stop_pid tlslite python3
 stop_pid weak-tls gnutls-serv
 stop_pid legacy-tls openssl
 stop_pid nginx nginx

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Start the mailtls lab: DNSSEC-signed lab.test and broken.test zones (Knot),
 # a validating resolver (Unbound), Postfix (mx1/mx2 and broken.test's two
-# faulty MX hosts), Exim (mx3), Dovecot, nginx (MTA-STS) and two deliberately
-# weak TLS servers, all on 127.0.10.x. Run as root on Debian 12.
+# faulty MX hosts), Exim (mx3), Dovecot, nginx (MTA-STS), two deliberately
+# weak TLS servers and a weak STARTTLS SMTP server built on tlslite-ng (SSL 3.0,
+# RC4, 3DES), all on 127.0.10.x. Run as root on Debian 12.
 #
 #   lab/up.sh            install what is missing, (re)generate, start, check
 #   lab/down.sh          stop everything
@@ -26,6 +27,10 @@ EXIM_PACKAGE=exim4-daemon-light
 EXIM_USER=Debian-exim
 EXIM_ROOT="$RUN/exim/root"
 EXIM_BIN="$EXIM_ROOT/usr/sbin/exim4"
+# tlslite.lab.test: tlslite-ng (version pinned in lab/tlslite.version) in a
+# venv of its own, run by Debian's Python.
+TLSLITE_PYTHON="${MAILTLS_LAB_PYTHON:-/usr/bin/python3}"
+TLSLITE_VENV="$RUN/tlslite/venv"
 
 # Values substituted for @NAME@ in templates by render().
 declare -A TPL=()
@@ -193,6 +198,7 @@ LAB_LISTEN=(
     127.0.10.27:25 127.0.10.28:25 127.0.10.29:25
     127.0.10.143:143 127.0.10.143:993 127.0.10.143:110 127.0.10.143:995
     127.0.10.44:443 127.0.10.45:443 127.0.10.10:443 '*:4433'
+    127.0.10.30:25
 )
 
 # ports_free: fail early, naming the process, if something (another lab, a
@@ -341,6 +347,7 @@ make_certs() {
     make_leaf mta-sts    mta-sts.lab.test    ec
     make_leaf legacy-tls legacy-tls.lab.test rsa
     make_leaf weak-tls   weak-tls.lab.test   rsa
+    make_leaf tlslite    tlslite.lab.test    rsa
     make_leaf mx3        mx3.lab.test        ec
     make_leaf mta-sts-broken mta-sts.broken.test ec
     # broken.test's MX hosts: wrongname.broken.test serves a valid lab-CA
@@ -611,6 +618,65 @@ start_weak_tls() {
     wait_until "weak-tls" "$RUN/logs/weak-tls.log" tls_ok weak-tls.lab.test 127.0.10.11 4433
 }
 
+# tlslite.lab.test: a minimal ESMTP server whose STARTTLS layer is tlslite-ng,
+# offering SSL 3.0 to TLS 1.2 with RC4, 3DES, MD5 and CBC suites beside
+# AEAD ones (lab/tlslite-smtp.py), no TLS 1.3.
+install_tlslite() {
+    local want have=""
+    want="$(tr -d '[:space:]' < "$LAB_SRC/tlslite.version")"
+    if [ -x "$TLSLITE_VENV/bin/python3" ]; then
+        have="$("$TLSLITE_VENV/bin/python3" -c 'import importlib.metadata as m; print(m.version("tlslite-ng"))' 2>/dev/null || true)"
+    fi
+    [ "$have" = "$want" ] && return
+    if ! "$TLSLITE_PYTHON" -c 'import venv, ensurepip' >/dev/null 2>&1; then
+        log "tlslite: installing python3-venv"
+        DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends python3-venv \
+            >"$RUN/logs/apt-venv.log" 2>&1 \
+            || { log_tail "$RUN/logs/apt-venv.log"; die "apt-get install python3-venv failed"; }
+    fi
+    log "tlslite: installing tlslite-ng $want into $TLSLITE_VENV"
+    mkdir -p "$RUN/tlslite"
+    rm -rf "$TLSLITE_VENV"
+    "$TLSLITE_PYTHON" -m venv "$TLSLITE_VENV"
+    "$TLSLITE_VENV/bin/pip" install -q --disable-pip-version-check "tlslite-ng==$want" \
+        >"$RUN/logs/pip-tlslite.log" 2>&1 \
+        || { log_tail "$RUN/logs/pip-tlslite.log"; die "pip install tlslite-ng==$want failed"; }
+}
+
+start_tlslite() {
+    log "tlslite-ng: starting tlslite on 127.0.10.30:25 (STARTTLS; SSL 3.0, RC4, 3DES)"
+    setsid "$TLSLITE_VENV/bin/python3" "$LAB_SRC/tlslite-smtp.py" \
+        --listen 127.0.10.30 --port 25 --hostname tlslite.lab.test \
+        --cert "$CA/tlslite.chain.pem" --key "$CA/tlslite.key" \
+        </dev/null >"$RUN/logs/tlslite.log" 2>&1 &
+    record_pid tlslite "$!"
+    wait_until "tlslite:25" "$RUN/logs/tlslite.log" banner 127.0.10.30 25 "220 tlslite.lab.test"
+    wait_until "tlslite STARTTLS" "$RUN/logs/tlslite.log" tls_ok tlslite.lab.test 127.0.10.30 25 smtp
+}
+
+# tlslite_legacy_ok VERSION CIPHER MAC: tlslite.lab.test completes a STARTTLS
+# handshake with only that protocol version, cipher and MAC (tlslite-ng's own
+# client, since the local OpenSSL has no SSL 3.0, RC4 or 3DES).
+tlslite_legacy_ok() {
+    timeout 10 "$TLSLITE_VENV/bin/python3" - "$@" <<'EOF'
+import smtplib, sys
+from tlslite import HandshakeSettings, TLSConnection
+version = {"ssl3": (3, 0), "tls1": (3, 1), "tls1_1": (3, 2), "tls1_2": (3, 3)}[sys.argv[1]]
+settings = HandshakeSettings()
+settings.minVersion = settings.maxVersion = version
+settings.cipherNames = [sys.argv[2]]
+settings.macNames = [sys.argv[3]]
+smtp = smtplib.SMTP("127.0.10.30", 25, timeout=5)
+smtp.ehlo("lab-check.invalid")
+code, _ = smtp.docmd("STARTTLS")
+assert code == 220, code
+tls = TLSConnection(smtp.sock)
+tls.handshakeClientCert(settings=settings, serverName="tlslite.lab.test")
+assert tls.version == version, tls.version
+tls.close()
+EOF
+}
+
 # ------------------------------------------------------------ self check --
 
 # check NAME COMMAND...: run one end-to-end probe; collect failures.
@@ -684,6 +750,9 @@ self_check() {
     check "wrongname 25 name mismatch" tls_verify_error wrongname.broken.test 127.0.10.28 'hostname mismatch'
     check "expired 25 expired"      tls_verify_error expired.broken.test 127.0.10.29 'certificate has expired'
     check "mta-sts policy (broken.test)" mta_sts_policy mta-sts.broken.test 127.0.10.45 testing
+    check "tlslite 25 STARTTLS"     tls_ok tlslite.lab.test 127.0.10.30 25 smtp
+    check "tlslite SSLv3 RC4-MD5"   tlslite_legacy_ok ssl3 rc4 md5
+    check "tlslite TLSv1.0 3DES"    tlslite_legacy_ok tls1 3des sha
     [ "${#CHECK_FAILED[@]}" -eq 0 ] || die "self check failed: ${CHECK_FAILED[*]}"
 }
 
@@ -757,6 +826,7 @@ main() {
     rotate_logs
     install_packages
     install_exim
+    install_tlslite
     "$LAB_SRC/down.sh"
     STARTING=yes
     trap on_exit EXIT
@@ -775,6 +845,7 @@ main() {
     setup_nginx;    start_nginx
     start_legacy_tls
     start_weak_tls
+    start_tlslite
     self_check
     write_env
     STARTING=no
