@@ -113,7 +113,7 @@ def in_lab_dns(resolv_conf, command):
 def tool_command(tool, server, port, out, cfg):
     name, _, _, starttls, scheme = SERVERS[server]
     if tool == "mailtls":
-        return [cfg.mailtls, "--format", "json", "--output", out, "--timeout", "30",
+        return [cfg.mailtls, "--format", "json", "--output", out,
                 "--resolver", cfg.resolver, "tls", f"{scheme}://{name}:{port}",
                 "--connect", "127.0.0.1", "--ca-file", cfg.ca]
     if tool == "testssl":
