@@ -37,6 +37,8 @@ pub struct ActiveContext {
     pub server_name: Option<String>,
     /// The longest wait for one reply.
     pub timeout: Duration,
+    /// Connections that may be open at once (0 and 1: one at a time).
+    pub lanes: usize,
 }
 
 /// What the active probes found.
@@ -54,25 +56,38 @@ pub struct ActiveResults {
     pub anomalies: Vec<String>,
 }
 
-/// Runs the active probes whose preconditions hold.
+/// Runs the active probes whose preconditions hold. With two lanes or more,
+/// ROBOT (five to ten connections) runs beside the others; otherwise all run
+/// one after another.
 pub async fn run_active(opener: &dyn HandshakeOpener, context: &ActiveContext) -> ActiveResults {
-    let mut dialer = dialer(opener, context);
+    let mut first = dialer(opener, context);
+    let mut second = dialer(opener, context);
+    let others = async {
+        let dialer = &mut first;
+        let heartbleed = heartbleed::check(dialer, context).await;
+        let ccs_injection = ccs_injection::check(dialer, context).await;
+        let fallback_scsv = fallback_scsv::check(dialer, context).await;
+        let session_resumption = session_resumption::check(dialer, context).await;
+        (heartbleed, ccs_injection, fallback_scsv, session_resumption)
+    };
+    let ((heartbleed, ccs_injection, fallback_scsv, session_resumption), robot) = if context.lanes >= 2 {
+        tokio::join!(others, robot::check(&mut second, context))
+    } else {
+        let others = others.await;
+        (others, robot::check(&mut second, context).await)
+    };
     let mut results = ActiveResults::default();
-    for check in [
-        heartbleed::check(&mut dialer, context).await,
-        ccs_injection::check(&mut dialer, context).await,
-        robot::check(&mut dialer, context).await,
-    ] {
+    for check in [heartbleed, ccs_injection, robot] {
         results.connections = results.connections.saturating_add(check.connections);
         results.vulnerabilities.push(check);
     }
-    let (fallback_scsv, connections) = fallback_scsv::check(&mut dialer, context).await;
+    let (fallback_scsv, connections) = fallback_scsv;
     results.fallback_scsv = fallback_scsv;
     results.connections = results.connections.saturating_add(connections);
-    let (session_resumption, connections) = session_resumption::check(&mut dialer, context).await;
+    let (session_resumption, connections) = session_resumption;
     results.session_resumption = session_resumption;
     results.connections = results.connections.saturating_add(connections);
-    if let Some(reason) = dialer.throttled() {
+    if let Some(reason) = first.throttled().or_else(|| second.throttled()) {
         results
             .anomalies
             .push(format!("the active probes stopped early: {reason}"));

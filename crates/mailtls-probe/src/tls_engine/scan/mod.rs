@@ -301,5 +301,6 @@ fn active_context(
         heartbeat_echoed: scanner.features.heartbeat_echoed(),
         server_name: opener.server_name().map(str::to_owned),
         timeout: options.timeout,
+        lanes: options.lanes,
     }
 }
