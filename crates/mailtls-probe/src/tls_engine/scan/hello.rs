@@ -2,7 +2,8 @@
 //! signature schemes to offer, with the feature extensions riding along.
 //!
 //! ```text
-//! SSL 3.0:          no extensions (RFC 6101 has none); EMPTY_RENEGOTIATION_INFO_SCSV
+//! SSL 3.0:          no extensions (RFC 6101 has none), except supported_groups and
+//!                   ec_point_formats on a hello of ECC suites only; EMPTY_RENEGOTIATION_INFO_SCSV
 //!                   signals RFC 5746 support instead (RFC 5746 §3.3).
 //! TLS 1.0 - 1.2:    server_name, supported_groups, ec_point_formats,
 //!                   signature_algorithms (TLS 1.2, RFC 5246 §7.4.1.4.1),
@@ -108,7 +109,16 @@ impl HelloBuilder {
                 ]
                 .concat(),
                 compression_methods: vec![1, 0],
-                extensions: Vec::new(),
+                // Only a hello of ECC suites carries the ECC extensions: a
+                // plain SSL 3.0 server may choke on any extension.
+                extensions: if suites.iter().any(|&code| is_ecc(code)) {
+                    vec![
+                        extensions::supported_groups(offer.groups)?,
+                        extensions::ec_point_formats(&[0])?,
+                    ]
+                } else {
+                    Vec::new()
+                },
             }
         } else {
             legacy_spec(version, random, suites, offer)?
@@ -179,6 +189,18 @@ fn tls13_spec(random: [u8; 32], suites: &[u16], offer: &Offer<'_>) -> Result<Cli
         cipher_suites: suites.to_vec(),
         compression_methods: vec![0],
         extensions,
+    })
+}
+
+/// Whether `code` is an RFC 4492 ECC suite (ECDHE, ECDH, anonymous ECDH).
+fn is_ecc(code: u16) -> bool {
+    crate::tls_engine::cipher_suites::lookup(code).is_some_and(|suite| {
+        matches!(
+            suite.key_exchange,
+            crate::tls_engine::cipher_suites::KeyExchange::Ecdhe
+                | crate::tls_engine::cipher_suites::KeyExchange::Ecdh
+                | crate::tls_engine::cipher_suites::KeyExchange::EcdhAnon
+        )
     })
 }
 

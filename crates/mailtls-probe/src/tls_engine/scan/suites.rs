@@ -86,6 +86,24 @@ pub(crate) fn imposes_own_order(steps: &[(Vec<u16>, u16)], found: &[Found]) -> b
     })
 }
 
+/// The ECC suites of TLS 1.0 (ECDHE, ECDH, anonymous ECDH), for the SSL 3.0
+/// round that carries the ECC extensions.
+fn sslv3_ecc_suites() -> Vec<u16> {
+    let classic = cipher_suites::codes_for(ProtocolVersion::SSL3_0);
+    cipher_suites::codes_for(ProtocolVersion::TLS1_0)
+        .into_iter()
+        .filter(|code| !classic.contains(code))
+        .filter(|&code| {
+            cipher_suites::lookup(code).is_some_and(|suite| {
+                matches!(
+                    suite.key_exchange,
+                    KeyExchange::Ecdhe | KeyExchange::Ecdh | KeyExchange::EcdhAnon
+                )
+            })
+        })
+        .collect()
+}
+
 /// The scan's state: the prober, and what every reply taught so far.
 pub(crate) struct Scanner<'a> {
     /// Connections and their bounds.
@@ -266,7 +284,15 @@ impl<'a> Scanner<'a> {
         let mut found: Vec<Found> = Vec::new();
         let mut first_evidence: Option<String> = None;
         let mut refusal: Option<String> = None;
-        let mut queue = vec![all];
+        // RFC 4492 ECC suites postdate SSL 3.0, but some servers (tlslite-ng)
+        // accept them there when the hello carries the ECC extensions, which
+        // a plain SSL 3.0 hello cannot: they get a second round of their own
+        // (one more connection when none is accepted), after the first.
+        let mut queue = if wire == ProtocolVersion::SSL3_0 {
+            vec![sslv3_ecc_suites(), all]
+        } else {
+            vec![all]
+        };
         // Each hello that drew a choice: what was offered, and what was chosen.
         let mut steps: Vec<(Vec<u16>, u16)> = Vec::new();
         while let Some(mut bundle) = queue.pop() {
