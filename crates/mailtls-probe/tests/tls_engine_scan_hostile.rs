@@ -17,7 +17,7 @@ use async_trait::async_trait;
 use mailtls_core::transport::BoxStream;
 use mailtls_core::{ScanOutcome, Support, TlsScan, TlsVersion};
 use mailtls_probe::ScanOptions;
-use mailtls_probe::tls_engine::cipher_suites::codes_for;
+use mailtls_probe::tls_engine::cipher_suites::{KeyExchange, codes_for, lookup};
 use mailtls_probe::tls_engine::scan::scan;
 use mailtls_probe::tls_engine::{HandshakeOpener, OpenError, ProtocolVersion};
 use scan_support::TcpOpener;
@@ -316,7 +316,20 @@ async fn a_server_accepting_every_suite_is_reported_as_such() {
         (TlsVersion::Tls11, ProtocolVersion::TLS1_1),
         (TlsVersion::Tls12, ProtocolVersion::TLS1_2),
     ] {
-        let all = codes_for(wire);
+        let mut all = codes_for(wire);
+        if wire == ProtocolVersion::SSL3_0 {
+            // The second SSL 3.0 round: the ECC suites of TLS 1.0, with the ECC extensions.
+            let classic = all.clone();
+            all.extend(codes_for(ProtocolVersion::TLS1_0).into_iter().filter(|code| {
+                !classic.contains(code)
+                    && lookup(*code).is_some_and(|suite| {
+                        matches!(
+                            suite.key_exchange,
+                            KeyExchange::Ecdhe | KeyExchange::Ecdh | KeyExchange::EcdhAnon
+                        )
+                    })
+            }));
+        }
         let found: Vec<u32> = result
             .protocol(version)
             .unwrap()
