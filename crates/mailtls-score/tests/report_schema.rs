@@ -40,3 +40,24 @@ fn domain_report_schema_has_the_findings_and_the_observations() {
         assert!(text.contains(name), "schema lacks {name}");
     }
 }
+
+fn endpoint_schema_path() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../schema/endpoint-report.schema.json")
+}
+
+#[test]
+fn checked_in_endpoint_report_schema_matches_the_types() {
+    let generated = mailtls_core::schema::schema_text::<mailtls_score::report::EndpointReport>();
+    if std::env::var_os("MAILTLS_UPDATE_SCHEMA").is_some() {
+        std::fs::write(endpoint_schema_path(), &generated).unwrap();
+    }
+    let checked_in = std::fs::read_to_string(endpoint_schema_path()).unwrap_or_default();
+    assert!(
+        checked_in == generated,
+        "schema/endpoint-report.schema.json differs from the types; regenerate it with \
+         MAILTLS_UPDATE_SCHEMA=1 cargo test -p mailtls-score --test report_schema"
+    );
+    for name in ["tls_scan", "cipher_suites", "vulnerabilities", "grades", "findings", "connections"] {
+        assert!(generated.contains(name), "schema lacks {name}");
+    }
+}
