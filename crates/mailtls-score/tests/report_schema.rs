@@ -57,7 +57,14 @@ fn checked_in_endpoint_report_schema_matches_the_types() {
         "schema/endpoint-report.schema.json differs from the types; regenerate it with \
          MAILTLS_UPDATE_SCHEMA=1 cargo test -p mailtls-score --test report_schema"
     );
-    for name in ["tls_scan", "cipher_suites", "vulnerabilities", "grades", "findings", "connections"] {
+    for name in [
+        "tls_scan",
+        "cipher_suites",
+        "vulnerabilities",
+        "grades",
+        "findings",
+        "connections",
+    ] {
         assert!(generated.contains(name), "schema lacks {name}");
     }
 }
