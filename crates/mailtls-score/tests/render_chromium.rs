@@ -210,3 +210,49 @@ fn report_renders_in_chromium_with_grade_and_findings_and_no_console_errors() {
         }
     }
 }
+
+#[test]
+fn the_saved_lab_report_renders_in_chromium() {
+    if !installed() {
+        return;
+    }
+    // The lab's own observations (tests/golden/lab.test.json), judged now.
+    let assessment: mailtls_probe::assessor::Assessment =
+        serde_json::from_str(include_str!("golden/lab.test.json")).unwrap();
+    let report = mailtls_score::report::DomainReport::new(assessment);
+    let scratch = Scratch::new("chromium-lab");
+    let page = scratch.0.join("lab.html");
+    std::fs::write(&page, assessment_html(&report)).unwrap();
+    let dom = chromium(&scratch.0, "dom", &page, &["--dump-dom".to_owned()]);
+    assert_eq!(console_lines(&dom.stderr), Vec::<&str>::new());
+    assert!(
+        dom.stdout
+            .contains("id=\"overall-grade\" role=\"img\" aria-label=\"Overall grade F\">F</p>"),
+        "{}",
+        dom.stdout
+    );
+    assert!(
+        dom.stdout.contains("<code>dane.tlsa.mismatch</code>"),
+        "{}",
+        dom.stdout
+    );
+    let png = scratch.0.join("lab.png");
+    let shot = chromium(
+        &scratch.0,
+        "lab-shot",
+        &page,
+        &[
+            format!("--screenshot={}", png.display()),
+            "--window-size=1200,2400".to_owned(),
+            "--hide-scrollbars".to_owned(),
+        ],
+    );
+    assert_eq!(console_lines(&shot.stderr), Vec::<&str>::new());
+    let bytes = std::fs::read(&png).unwrap();
+    assert_eq!(png_size(&bytes), (1200, 2400));
+    assert!(bytes.len() > 40_000, "lab screenshot is {} bytes", bytes.len());
+    if std::env::var_os("MAILTLS_UPDATE_SCREENSHOTS").is_some() {
+        let docs = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../docs/report-lab.png");
+        std::fs::copy(&png, docs).unwrap();
+    }
+}
