@@ -18,6 +18,7 @@
     clippy::print_stderr
 )]
 
+mod demo_assessment;
 mod render_fixture;
 
 use std::path::{Path, PathBuf};

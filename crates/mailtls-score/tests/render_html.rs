@@ -7,6 +7,7 @@
     clippy::indexing_slicing
 )]
 
+mod demo_assessment;
 mod render_fixture;
 
 use mailtls_score::render::assessment_html;

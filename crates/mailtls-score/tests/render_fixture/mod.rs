@@ -4,21 +4,11 @@
 // Each test binary uses a part of this module.
 #![allow(dead_code)]
 
-use std::sync::{Arc, OnceLock};
-use std::time::Duration;
-
-use mailtls_core::transport::{Connector, DnsTransport, UdpTcpTransport};
 use mailtls_core::{
     CheckMethod, CipherSuiteObservation, DhParameters, Evidence, Feature, Finding, GroupSupport,
     MailProtocol, ProtocolSupport, Reference, ScanOutcome, Severity, Status, Support, TlsFeatures, TlsScan,
     TlsVersion, Vulnerability, VulnerabilityCheck, VulnerabilityResult,
 };
-use mailtls_demo::DemoEnvironment;
-use mailtls_dns::Resolver;
-use mailtls_dns::policy::PolicyOptions;
-use mailtls_probe::assessor::{AssessOptions, assess};
-use mailtls_probe::scheduler::no_progress;
-use mailtls_probe::{ProbeConfig, TrustAnchors};
 use mailtls_score::grade::{
     Cap, Category, CategoryScore, Confidence, EndpointGrade, Grades, Letter, OverallGrade,
 };
@@ -29,45 +19,7 @@ pub(crate) const HOSTILE: &str = "<script>alert(1)</script> | `tick` **bold** [x
 
 /// The demo domain, assessed once and judged, exactly as `mailtls demo` makes it.
 pub(crate) fn demo_report() -> DomainReport {
-    static REPORT: OnceLock<DomainReport> = OnceLock::new();
-    REPORT
-        .get_or_init(|| {
-            let runtime = tokio::runtime::Builder::new_multi_thread()
-                .enable_all()
-                .build()
-                .unwrap();
-            runtime.block_on(async {
-                let environment = DemoEnvironment::start().await.unwrap();
-                let trust = TrustAnchors::mozilla()
-                    .with_der(environment.ca_certificate_der().clone())
-                    .unwrap();
-                let transport: Arc<dyn DnsTransport> = Arc::new(UdpTcpTransport::new(
-                    environment.dns_server(),
-                    Duration::from_secs(5),
-                    2,
-                ));
-                let resolver = Resolver::new(vec![transport], false);
-                let options = AssessOptions {
-                    probe: ProbeConfig {
-                        ehlo_name: "mailtls.invalid".to_owned(),
-                        trust,
-                        ..ProbeConfig::default()
-                    },
-                    policy: PolicyOptions {
-                        dkim_selectors: vec![environment.dkim_selector().to_owned()],
-                        common_dkim_selectors: false,
-                    },
-                    ipv6: false,
-                    ..AssessOptions::default()
-                };
-                let connector: Arc<dyn Connector> = Arc::new(environment.connector());
-                let assessment =
-                    assess(&resolver, connector, &options, environment.zone(), no_progress()).await;
-                environment.shutdown().await;
-                DomainReport::new(assessment)
-            })
-        })
-        .clone()
+    DomainReport::new(crate::demo_assessment::demo())
 }
 
 /// The demo report with grades, a TLS scan on the MX, a greeting full of
