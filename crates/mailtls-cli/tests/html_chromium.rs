@@ -14,88 +14,19 @@
     clippy::print_stderr
 )]
 
-use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
-use std::time::{Duration, Instant};
+#[path = "../../mailtls-score/tests/chromium/mod.rs"]
+mod chromium;
 
-const CHROMIUM: &str = "/usr/bin/chromium";
+use std::process::Command;
 
-struct Scratch(PathBuf);
-
-impl Drop for Scratch {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
-}
-
-/// Runs headless Chromium on `page`; returns (stdout, stderr).
-fn chromium(scratch: &Path, run: &str, page: &Path, extra: &[String]) -> (String, String) {
-    let stdout_path = scratch.join(format!("{run}.stdout"));
-    let stderr_path = scratch.join(format!("{run}.stderr"));
-    let mut child = Command::new(CHROMIUM)
-        .args([
-            "--headless",
-            "--no-sandbox",
-            "--disable-gpu",
-            "--disable-quic",
-            "--no-first-run",
-            "--disable-background-networking",
-            "--disable-component-update",
-            "--disable-sync",
-            "--disable-extensions",
-            "--disable-default-apps",
-            "--host-resolver-rules=MAP * ~NOTFOUND",
-            "--enable-logging=stderr",
-            "--v=0",
-        ])
-        .arg(format!(
-            "--user-data-dir={}",
-            scratch.join(format!("profile-{run}")).display()
-        ))
-        .args(extra)
-        .arg(format!("file://{}", page.display()))
-        .stdin(Stdio::null())
-        .stdout(std::fs::File::create(&stdout_path).unwrap())
-        .stderr(std::fs::File::create(&stderr_path).unwrap())
-        .spawn()
-        .unwrap();
-    let deadline = Instant::now() + Duration::from_secs(90);
-    let status = loop {
-        if let Some(status) = child.try_wait().unwrap() {
-            break status;
-        }
-        if Instant::now() > deadline {
-            let _ = child.kill();
-            let _ = child.wait();
-            panic!("chromium did not finish within 90 s");
-        }
-        std::thread::sleep(Duration::from_millis(100));
-    };
-    let stdout = std::fs::read_to_string(&stdout_path).unwrap_or_default();
-    let stderr = std::fs::read_to_string(&stderr_path).unwrap_or_default();
-    assert!(status.success(), "chromium failed: {status}\n{stderr}");
-    (stdout, stderr)
-}
-
-fn console_lines(stderr: &str) -> Vec<&str> {
-    stderr.lines().filter(|line| line.contains(":CONSOLE")).collect()
-}
+use chromium::{Scratch, chromium, console_lines, installed, png_size};
 
 #[test]
 fn demo_html_opens_in_chromium_with_grade_and_findings() {
-    if !Path::new(CHROMIUM).exists() {
-        // CI installs Chromium and sets MAILTLS_REQUIRE_CHROMIUM, so there
-        // the browser test cannot be skipped by accident.
-        assert!(
-            std::env::var_os("MAILTLS_REQUIRE_CHROMIUM").is_none(),
-            "{CHROMIUM} is required (MAILTLS_REQUIRE_CHROMIUM is set) but not installed"
-        );
-        eprintln!("SKIPPED: {CHROMIUM} is not installed (apt-get install -y chromium)");
+    if !installed() {
         return;
     }
-    let scratch = Scratch(std::env::temp_dir().join(format!("mailtls-cli-chromium-{}", std::process::id())));
-    let _ = std::fs::remove_dir_all(&scratch.0);
-    std::fs::create_dir_all(&scratch.0).unwrap();
+    let scratch = Scratch::new("cli-chromium");
     let page = scratch.0.join("demo.html");
     let output = Command::new(env!("CARGO_BIN_EXE_mailtls"))
         .args(["demo", "--quiet", "--format", "html", "--output"])
@@ -109,8 +40,9 @@ fn demo_html_opens_in_chromium_with_grade_and_findings() {
         String::from_utf8_lossy(&output.stderr)
     );
 
-    let (dom, log) = chromium(&scratch.0, "dom", &page, &["--dump-dom".to_owned()]);
-    assert_eq!(console_lines(&log), Vec::<&str>::new());
+    let run = chromium(&scratch.0, "dom", &page, &["--dump-dom".to_owned()]);
+    assert_eq!(console_lines(&run.stderr), Vec::<&str>::new());
+    let dom = run.stdout;
     assert!(dom.contains("<title>Mail security of demo.mailtls.test</title>"));
     assert!(dom.contains("id=\"overall-grade\""), "no grade element");
     assert!(dom.contains(
@@ -119,7 +51,7 @@ fn demo_html_opens_in_chromium_with_grade_and_findings() {
     assert!(!dom.contains("<script"));
 
     let png = scratch.0.join("demo.png");
-    let (_, log) = chromium(
+    let shot = chromium(
         &scratch.0,
         "shot",
         &page,
@@ -128,10 +60,9 @@ fn demo_html_opens_in_chromium_with_grade_and_findings() {
             "--window-size=1200,2000".to_owned(),
         ],
     );
-    assert_eq!(console_lines(&log), Vec::<&str>::new());
+    assert_eq!(console_lines(&shot.stderr), Vec::<&str>::new());
     let bytes = std::fs::read(&png).unwrap();
-    assert_eq!(&bytes[..8], b"\x89PNG\r\n\x1a\n");
-    assert_eq!(u32::from_be_bytes(bytes[16..20].try_into().unwrap()), 1200);
+    assert_eq!(png_size(&bytes), (1200, 2000));
     assert!(
         bytes.len() > 40_000,
         "screenshot is {} bytes: blank?",
