@@ -17,7 +17,7 @@ use async_trait::async_trait;
 use mailtls_core::transport::BoxStream;
 use mailtls_core::{ScanOutcome, Support, TlsScan, TlsVersion};
 use mailtls_probe::ScanOptions;
-use mailtls_probe::tls_engine::cipher_suites::{KeyExchange, codes_for, lookup};
+use mailtls_probe::tls_engine::cipher_suites::{codes_for, lookup};
 use mailtls_probe::tls_engine::scan::scan;
 use mailtls_probe::tls_engine::{HandshakeOpener, OpenError, ProtocolVersion};
 use scan_support::TcpOpener;
@@ -322,12 +322,7 @@ async fn a_server_accepting_every_suite_is_reported_as_such() {
             let classic = all.clone();
             all.extend(codes_for(ProtocolVersion::TLS1_0).into_iter().filter(|code| {
                 !classic.contains(code)
-                    && lookup(*code).is_some_and(|suite| {
-                        matches!(
-                            suite.key_exchange,
-                            KeyExchange::Ecdhe | KeyExchange::Ecdh | KeyExchange::EcdhAnon
-                        )
-                    })
+                    && lookup(*code).is_some_and(|suite| suite.key_exchange.is_rfc4492_ecc())
             }));
         }
         let found: Vec<u32> = result

@@ -69,6 +69,12 @@ impl KeyExchange {
                 | Self::Tls13
         )
     }
+
+    /// Whether this is one of the RFC 4492 elliptic-curve key exchanges
+    /// (ECDHE, ECDH, anonymous ECDH), which need the ECC extensions.
+    pub fn is_rfc4492_ecc(self) -> bool {
+        matches!(self, Self::Ecdhe | Self::Ecdh | Self::EcdhAnon)
+    }
 }
 
 /// How the server proves who it is.

@@ -98,28 +98,7 @@ impl HelloBuilder {
         let mut spec = if version >= ProtocolVersion::TLS1_3 {
             tls13_spec(random, suites, offer)?
         } else if version <= ProtocolVersion::SSL3_0 {
-            ClientHelloSpec {
-                record_version: ProtocolVersion::SSL3_0,
-                client_version: ProtocolVersion::SSL3_0,
-                random,
-                session_id: Vec::new(),
-                cipher_suites: [
-                    suites,
-                    &[crate::tls_engine::cipher_suites::EMPTY_RENEGOTIATION_INFO_SCSV],
-                ]
-                .concat(),
-                compression_methods: vec![1, 0],
-                // Only a hello of ECC suites carries the ECC extensions: a
-                // plain SSL 3.0 server may choke on any extension.
-                extensions: if suites.iter().any(|&code| is_ecc(code)) {
-                    vec![
-                        extensions::supported_groups(offer.groups)?,
-                        extensions::ec_point_formats(&[0])?,
-                    ]
-                } else {
-                    Vec::new()
-                },
-            }
+            sslv3_spec(random, suites, offer)?
         } else {
             legacy_spec(version, random, suites, offer)?
         };
@@ -133,6 +112,36 @@ impl HelloBuilder {
         let specs: Vec<u32> = SSLV2_CIPHER_SPECS.iter().map(|&(spec, _)| spec).collect();
         sslv2_client_hello(&specs, random.get(..16).unwrap_or(&random))
     }
+}
+
+fn sslv3_spec(random: [u8; 32], suites: &[u16], offer: &Offer<'_>) -> Result<ClientHelloSpec, BuildError> {
+    // Only a hello of ECC suites carries the ECC extensions: a plain SSL 3.0
+    // server may choke on any extension.
+    let ecc = suites.iter().any(|&code| {
+        crate::tls_engine::cipher_suites::lookup(code)
+            .is_some_and(|suite| suite.key_exchange.is_rfc4492_ecc())
+    });
+    let extensions = if ecc {
+        vec![
+            extensions::supported_groups(offer.groups)?,
+            extensions::ec_point_formats(&[0])?,
+        ]
+    } else {
+        Vec::new()
+    };
+    Ok(ClientHelloSpec {
+        record_version: ProtocolVersion::SSL3_0,
+        client_version: ProtocolVersion::SSL3_0,
+        random,
+        session_id: Vec::new(),
+        cipher_suites: [
+            suites,
+            &[crate::tls_engine::cipher_suites::EMPTY_RENEGOTIATION_INFO_SCSV],
+        ]
+        .concat(),
+        compression_methods: vec![1, 0],
+        extensions,
+    })
 }
 
 fn legacy_spec(
@@ -189,18 +198,6 @@ fn tls13_spec(random: [u8; 32], suites: &[u16], offer: &Offer<'_>) -> Result<Cli
         cipher_suites: suites.to_vec(),
         compression_methods: vec![0],
         extensions,
-    })
-}
-
-/// Whether `code` is an RFC 4492 ECC suite (ECDHE, ECDH, anonymous ECDH).
-fn is_ecc(code: u16) -> bool {
-    crate::tls_engine::cipher_suites::lookup(code).is_some_and(|suite| {
-        matches!(
-            suite.key_exchange,
-            crate::tls_engine::cipher_suites::KeyExchange::Ecdhe
-                | crate::tls_engine::cipher_suites::KeyExchange::Ecdh
-                | crate::tls_engine::cipher_suites::KeyExchange::EcdhAnon
-        )
     })
 }
 

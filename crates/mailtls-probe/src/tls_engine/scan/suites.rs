@@ -93,14 +93,7 @@ fn sslv3_ecc_suites() -> Vec<u16> {
     cipher_suites::codes_for(ProtocolVersion::TLS1_0)
         .into_iter()
         .filter(|code| !classic.contains(code))
-        .filter(|&code| {
-            cipher_suites::lookup(code).is_some_and(|suite| {
-                matches!(
-                    suite.key_exchange,
-                    KeyExchange::Ecdhe | KeyExchange::Ecdh | KeyExchange::EcdhAnon
-                )
-            })
-        })
+        .filter(|&code| cipher_suites::lookup(code).is_some_and(|suite| suite.key_exchange.is_rfc4492_ecc()))
         .collect()
 }
 
