@@ -11,7 +11,7 @@ use mailtls_core::{
 };
 use rustls::pki_types::ServerName;
 
-use crate::opener::BorrowedOpener;
+use crate::opener::EndpointOpener;
 use crate::session::{Session, Stop, Transcript};
 use crate::tls::{self, TrustAnchors};
 use crate::tls_engine::scan::{ScanOptions, scan};
@@ -112,7 +112,7 @@ pub async fn probe_endpoint(
     if let Some(options) = &config.tls_scan
         && reached_handshake
     {
-        let opener = BorrowedOpener::new(connector, config, endpoint, address);
+        let opener = EndpointOpener::new(connector, config, endpoint, address);
         let tls_scan = scan(&opener, options).await;
         observation.connections = observation.connections.saturating_add(tls_scan.connections);
         observation.tls_scan = Some(tls_scan);

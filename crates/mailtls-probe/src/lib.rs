@@ -32,6 +32,6 @@ pub mod tls_engine;
 pub use certificate::{analyse_chain, certificate_facts, name_matches, observe_certificate, spki_der};
 pub use dane::{TlsaAssociation, assess_tlsa_set, match_tlsa, rollover_scheme};
 pub use endpoint_probe::{ProbeConfig, observe, probe_endpoint, probe_endpoints};
-pub use opener::{BorrowedOpener, EndpointOpener};
+pub use opener::EndpointOpener;
 pub use tls::{TrustAnchors, TrustAnchorsError};
 pub use tls_engine::scan::ScanOptions;

@@ -2,7 +2,6 @@
 //! STARTTLS endpoints speak the protocol up to the server's "go ahead".
 
 use std::net::SocketAddr;
-use std::sync::Arc;
 
 use async_trait::async_trait;
 use mailtls_core::transport::{BoxStream, Connector};
@@ -13,19 +12,19 @@ use crate::session::{Session, Stop, Transcript};
 use crate::tls_engine::{HandshakeOpener, OpenError};
 use crate::{imap, pop3, sieve, smtp};
 
-/// Opens connections to one endpoint at one address through a [`Connector`].
+/// Opens connections to one endpoint at one address through a [`Connector`],
+/// borrowing the connector and the configuration of the probe it runs in.
 /// The STARTTLS dialogue of each is the shortest the protocol allows: no
 /// injection test, no transcript kept (the endpoint probe keeps one).
-#[derive(Clone)]
-pub struct EndpointOpener {
-    connector: Arc<dyn Connector>,
-    config: Arc<ProbeConfig>,
-    endpoint: Endpoint,
+pub struct EndpointOpener<'a> {
+    connector: &'a dyn Connector,
+    config: &'a ProbeConfig,
+    endpoint: &'a Endpoint,
     address: SocketAddr,
     server_name: Option<String>,
 }
 
-impl std::fmt::Debug for EndpointOpener {
+impl std::fmt::Debug for EndpointOpener<'_> {
     fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         formatter
             .debug_struct("EndpointOpener")
@@ -35,57 +34,7 @@ impl std::fmt::Debug for EndpointOpener {
     }
 }
 
-impl EndpointOpener {
-    /// An opener for `endpoint` at `address`.
-    pub fn new(
-        connector: Arc<dyn Connector>,
-        config: Arc<ProbeConfig>,
-        endpoint: Endpoint,
-        address: SocketAddr,
-    ) -> Self {
-        let server_name = endpoint.host.sni().map(|domain| domain.as_str().to_owned());
-        Self {
-            connector,
-            config,
-            endpoint,
-            address,
-            server_name,
-        }
-    }
-}
-
-#[async_trait]
-impl HandshakeOpener for EndpointOpener {
-    async fn open(&self) -> Result<BoxStream, OpenError> {
-        open_ready(&*self.connector, &self.config, &self.endpoint, self.address).await
-    }
-
-    fn server_name(&self) -> Option<&str> {
-        self.server_name.as_deref()
-    }
-}
-
-/// Like [`EndpointOpener`], borrowing the connector and the configuration
-/// of the probe it runs in.
-pub struct BorrowedOpener<'a> {
-    connector: &'a dyn Connector,
-    config: &'a ProbeConfig,
-    endpoint: &'a Endpoint,
-    address: SocketAddr,
-    server_name: Option<String>,
-}
-
-impl std::fmt::Debug for BorrowedOpener<'_> {
-    fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        formatter
-            .debug_struct("BorrowedOpener")
-            .field("endpoint", &self.endpoint)
-            .field("address", &self.address)
-            .finish_non_exhaustive()
-    }
-}
-
-impl<'a> BorrowedOpener<'a> {
+impl<'a> EndpointOpener<'a> {
     /// An opener for `endpoint` at `address`.
     pub fn new(
         connector: &'a dyn Connector,
@@ -105,7 +54,7 @@ impl<'a> BorrowedOpener<'a> {
 }
 
 #[async_trait]
-impl HandshakeOpener for BorrowedOpener<'_> {
+impl HandshakeOpener for EndpointOpener<'_> {
     async fn open(&self) -> Result<BoxStream, OpenError> {
         open_ready(self.connector, self.config, self.endpoint, self.address).await
     }
