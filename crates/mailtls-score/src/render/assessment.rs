@@ -6,7 +6,7 @@ use mailtls_probe::assessor::MtaStsAssessment;
 
 use super::ansi::Colour;
 use super::dns::policy_text;
-use super::endpoint_text;
+use super::endpoints_text;
 use super::findings::findings_text_in;
 use super::grade_text::grades_text;
 use crate::report::DomainReport;
@@ -50,10 +50,7 @@ pub fn assessment_text_in(report: &DomainReport, colour: Colour) -> String {
     mta_sts_text(&mut out, assessment.mta_sts.as_ref());
 
     let _ = writeln!(out, "\nEndpoints");
-    for endpoint in &assessment.endpoints {
-        out.push('\n');
-        endpoint_text(&mut out, endpoint);
-    }
+    endpoints_text(&mut out, &assessment.endpoints);
     out
 }
 

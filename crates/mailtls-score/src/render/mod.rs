@@ -35,6 +35,29 @@ use mailtls_core::{EndpointObservation, Observations, Target};
 /// Renders observations as plain text for a terminal, one block per endpoint.
 pub fn observations_text(observations: &Observations) -> String {
     let mut out = String::new();
+    observations_header(&mut out, observations);
+    endpoints_text(&mut out, &observations.endpoints);
+    out
+}
+
+/// `mailtls tls` for a terminal: the grades and findings first, then the
+/// observations as evidence.
+pub fn endpoint_report_text_in(report: &crate::report::EndpointReport, colour: Colour) -> String {
+    let mut out = String::new();
+    observations_header(&mut out, &report.observations);
+    grade_text::grades_text(&mut out, &report.grades, colour);
+    let _ = writeln!(
+        out,
+        "\nFindings (ruleset {}; `mailtls explain <id>` tells more)",
+        report.ruleset_version
+    );
+    out.push_str(&findings_text_in(&report.findings, colour));
+    endpoints_text(&mut out, &report.observations.endpoints);
+    out
+}
+
+/// The line naming the program, the target, and what the run cost.
+fn observations_header(out: &mut String, observations: &Observations) {
     let target = match &observations.target {
         Target::Domain { domain } => domain.to_unicode(),
         Target::Endpoint { endpoint } => endpoint.to_string(),
@@ -49,30 +72,14 @@ pub fn observations_text(observations: &Observations) -> String {
         observations.connections,
         observations.duration_ms,
     );
-    for endpoint in &observations.endpoints {
-        out.push('\n');
-        endpoint_text(&mut out, endpoint);
-    }
-    out
 }
 
-/// `mailtls tls` for a terminal: the grades and findings first, then the
-/// observations as evidence.
-pub fn endpoint_report_text_in(report: &crate::report::EndpointReport, colour: Colour) -> String {
-    let observations = observations_text(&report.observations);
-    let mut lines = observations.splitn(2, '\n');
-    let mut out = String::new();
-    out.push_str(lines.next().unwrap_or_default());
-    out.push('\n');
-    grade_text::grades_text(&mut out, &report.grades, colour);
-    let _ = writeln!(
-        out,
-        "\nFindings (ruleset {}; `mailtls explain <id>` tells more)",
-        report.ruleset_version
-    );
-    out.push_str(&findings_text_in(&report.findings, colour));
-    out.push_str(lines.next().unwrap_or_default());
-    out
+/// Every endpoint's block, each after a blank line.
+pub(crate) fn endpoints_text(out: &mut String, endpoints: &[EndpointObservation]) {
+    for endpoint in endpoints {
+        out.push('\n');
+        endpoint_text(out, endpoint);
+    }
 }
 
 /// One endpoint as text: its URL and address, then a row per fact.
