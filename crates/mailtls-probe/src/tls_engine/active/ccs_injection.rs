@@ -40,9 +40,7 @@
 use mailtls_core::{CheckMethod, Vulnerability, VulnerabilityCheck, VulnerabilityResult};
 
 use crate::tls_engine::active::ActiveContext;
-use crate::tls_engine::active::connection::{
-    Dialer, alert_name, client_hello, client_random, describe_end, first_flight, record,
-};
+use crate::tls_engine::active::connection::{Dialer, alert_name, describe_end, first_flight, record};
 use crate::tls_engine::exchange::{Exchange, exchange};
 use crate::tls_engine::record::ServerEvent;
 use crate::tls_engine::version::ProtocolVersion;
@@ -86,19 +84,9 @@ async fn run(dialer: &mut Dialer<'_>, context: &ActiveContext, connections: &mut
         };
     }
     let suites = super::suites_for(context, version);
-    let hello = match client_hello(
-        version,
-        &suites,
-        dialer.server_name.as_deref(),
-        Vec::new(),
-        client_random(),
-    ) {
+    let hello = match dialer.hello(version, &suites, Vec::new()) {
         Ok(hello) => hello,
-        Err(error) => {
-            return VulnerabilityResult::NotTested {
-                reason: error.to_string(),
-            };
-        }
+        Err(reason) => return VulnerabilityResult::NotTested { reason },
     };
     let mut flight = match first_flight(dialer, connections, &hello).await {
         Ok(flight) => flight,

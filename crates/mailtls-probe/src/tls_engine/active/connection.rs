@@ -62,6 +62,25 @@ impl<'a> Dialer<'a> {
         self.throttled.as_deref()
     }
 
+    /// A ClientHello for `version` offering `suites` and `extra` extensions,
+    /// with this dialer's server name and a fresh random (see
+    /// [`client_hello`]). The error is the reason in words.
+    pub(crate) fn hello(
+        &self,
+        version: ProtocolVersion,
+        suites: &[u16],
+        extra: Vec<Extension>,
+    ) -> Result<Vec<u8>, String> {
+        client_hello(
+            version,
+            suites,
+            self.server_name.as_deref(),
+            extra,
+            client_random(),
+        )
+        .map_err(|error| error.to_string())
+    }
+
     /// A new connection ready for a ClientHello; every attempt adds one to
     /// `connections`. The error is the reason in words.
     pub(crate) async fn open(&mut self, connections: &mut u64) -> Result<BoxStream, String> {
@@ -102,7 +121,7 @@ pub(crate) struct FirstFlight {
 /// A ClientHello for `version` (SSL 3.0 to TLS 1.2) offering `suites`, with
 /// the extensions a usual client sends plus `extra`, as a complete record.
 /// SSL 3.0 hellos carry no extensions.
-pub(crate) fn client_hello(
+fn client_hello(
     version: ProtocolVersion,
     suites: &[u16],
     server_name: Option<&str>,
@@ -242,7 +261,7 @@ pub(crate) fn fill_random(out: &mut [u8]) -> Option<()> {
 
 /// A fresh 32-byte client random (zeros if the random source failed: the
 /// probes do not depend on it being secret).
-pub(crate) fn client_random() -> [u8; 32] {
+fn client_random() -> [u8; 32] {
     let mut random = [0u8; 32];
     if fill_random(&mut random).is_none() {
         random = [0u8; 32];

@@ -20,7 +20,7 @@
 use mailtls_core::{Feature, Support};
 
 use crate::tls_engine::active::ActiveContext;
-use crate::tls_engine::active::connection::{Dialer, client_hello, client_random, describe};
+use crate::tls_engine::active::connection::{Dialer, describe};
 use crate::tls_engine::cipher_suites::{self, FALLBACK_SCSV};
 use crate::tls_engine::exchange::{ExchangeEnd, exchange};
 use crate::tls_engine::record::{RecordReader, ServerEvent};
@@ -65,19 +65,9 @@ async fn run(dialer: &mut Dialer<'_>, context: &ActiveContext, connections: &mut
     }
     let mut suites = super::suites_for(context, fallback);
     suites.push(FALLBACK_SCSV);
-    let hello = match client_hello(
-        fallback,
-        &suites,
-        dialer.server_name.as_deref(),
-        Vec::new(),
-        client_random(),
-    ) {
+    let hello = match dialer.hello(fallback, &suites, Vec::new()) {
         Ok(hello) => hello,
-        Err(error) => {
-            return Support::NotTested {
-                reason: error.to_string(),
-            };
-        }
+        Err(reason) => return Support::NotTested { reason },
     };
     let mut stream = match dialer.open(connections).await {
         Ok(stream) => stream,

@@ -23,9 +23,7 @@
 use mailtls_core::{CheckMethod, Vulnerability, VulnerabilityCheck, VulnerabilityResult};
 
 use crate::tls_engine::active::ActiveContext;
-use crate::tls_engine::active::connection::{
-    Dialer, client_hello, client_random, describe, first_flight, hex, record,
-};
+use crate::tls_engine::active::connection::{Dialer, describe, first_flight, hex, record};
 use crate::tls_engine::exchange::{ExchangeEnd, exchange};
 use crate::tls_engine::extensions;
 use crate::tls_engine::record::ServerEvent;
@@ -113,19 +111,9 @@ async fn run(dialer: &mut Dialer<'_>, context: &ActiveContext, connections: &mut
         };
     }
     let suites = super::suites_for(context, version);
-    let hello = match client_hello(
-        version,
-        &suites,
-        dialer.server_name.as_deref(),
-        vec![extensions::heartbeat(1)],
-        client_random(),
-    ) {
+    let hello = match dialer.hello(version, &suites, vec![extensions::heartbeat(1)]) {
         Ok(hello) => hello,
-        Err(error) => {
-            return VulnerabilityResult::NotTested {
-                reason: error.to_string(),
-            };
-        }
+        Err(reason) => return VulnerabilityResult::NotTested { reason },
     };
     let mut flight = match first_flight(dialer, connections, &hello).await {
         Ok(flight) => flight,

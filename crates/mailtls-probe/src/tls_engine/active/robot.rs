@@ -53,7 +53,7 @@ use x509_cert::der::{Decode, Reader, SliceReader};
 
 use crate::tls_engine::active::ActiveContext;
 use crate::tls_engine::active::connection::{
-    Dialer, alert_name, client_hello, client_random, describe_end, fill_random, first_flight, record,
+    Dialer, alert_name, describe_end, fill_random, first_flight, record,
 };
 use crate::tls_engine::cipher_suites::{self, KeyExchange};
 use crate::tls_engine::client_hello::CONTENT_TYPE_HANDSHAKE;
@@ -356,14 +356,7 @@ impl Probe {
         connections: &mut u64,
         payload: Payload,
     ) -> Result<String, String> {
-        let hello = client_hello(
-            self.version,
-            &self.suites,
-            dialer.server_name.as_deref(),
-            Vec::new(),
-            client_random(),
-        )
-        .map_err(|error| error.to_string())?;
+        let hello = dialer.hello(self.version, &self.suites, Vec::new())?;
         let mut flight = first_flight(dialer, connections, &hello).await?;
         let chosen = flight.hello.cipher_suite;
         if !cipher_suites::lookup(chosen).is_some_and(|suite| suite.key_exchange == KeyExchange::Rsa) {
