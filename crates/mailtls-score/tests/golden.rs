@@ -216,7 +216,7 @@ fn the_demo_with_its_tls_scans_grades_a_plus() {
     // (AES-128 80 + AES-256 100) / 2 · 0.4 = 30 + 27 + 36.
     assert_eq!(report.grades.endpoints[0].score, Some(93));
     assert_eq!(percent(&report, Category::Dane), Some(50));
-    assert_eq!(percent(&report, Category::TransportSecurity), Some(100));
+    assert_eq!(percent(&report, Category::Transport), Some(100));
 }
 
 #[test]
@@ -227,7 +227,7 @@ fn null_mx_makes_the_mail_categories_not_applicable() {
     assessment.endpoints.clear();
     assessment.mta_sts = None;
     let report = DomainReport::new(assessment);
-    for category in [Category::TransportSecurity, Category::Dane, Category::MtaSts] {
+    for category in [Category::Transport, Category::Dane, Category::MtaSts] {
         let score = report
             .grades
             .categories

@@ -110,7 +110,7 @@ fn lab_test_grades_are_exact() {
     assert_eq!(
         percents(&report),
         [
-            (Category::TransportSecurity, Some(83)),
+            (Category::Transport, Some(83)),
             (Category::Dane, Some(0)),
             (Category::MtaSts, Some(80)),
             (Category::SenderAuthentication, Some(100)),
@@ -185,7 +185,7 @@ fn broken_test_grades_are_exact() {
     assert_eq!(
         percents(&report),
         [
-            (Category::TransportSecurity, Some(75)),
+            (Category::Transport, Some(75)),
             (Category::Dane, Some(0)),
             (Category::MtaSts, Some(70)),
             (Category::SenderAuthentication, Some(25)),

@@ -137,7 +137,7 @@ pub fn category_scores(assessment: &Assessment, findings: &[Finding]) -> Vec<Cat
         .map(|&category| {
             let mut tally = Tally::default();
             let endpoints: &[&EndpointObservation] = match category {
-                Category::TransportSecurity => &mx_endpoints,
+                Category::Transport => &mx_endpoints,
                 Category::ClientAccess => &client_endpoints,
                 _ => &[],
             };
@@ -205,10 +205,7 @@ pub fn category_scores(assessment: &Assessment, findings: &[Finding]) -> Vec<Cat
                     tally.count(Some(check_status(grouped.into_iter())), name);
                 }
             }
-            let mail_category = matches!(
-                category,
-                Category::TransportSecurity | Category::Dane | Category::MtaSts
-            );
+            let mail_category = matches!(category, Category::Transport | Category::Dane | Category::MtaSts);
             let not_applicable = if mail_category {
                 no_mail.clone()
             } else if category == Category::ClientAccess
@@ -222,7 +219,7 @@ pub fn category_scores(assessment: &Assessment, findings: &[Finding]) -> Vec<Cat
             let denominator = tally.passed + tally.warned + tally.failed;
             let (percent, not_applicable) = match not_applicable {
                 Some(reason) => (None, Some(reason)),
-                None if category == Category::TransportSecurity && all_mx_unreachable => {
+                None if category == Category::Transport && all_mx_unreachable => {
                     tally.reasons.push("every MX host was unreachable".to_owned());
                     (None, Some("not tested: every MX host was unreachable".to_owned()))
                 }

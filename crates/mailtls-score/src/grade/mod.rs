@@ -10,13 +10,14 @@ mod overall;
 mod profile;
 pub(crate) mod suites;
 
+pub use crate::rules::Category;
 pub use caps::{CapRule, DOMAIN_CAPS, ENDPOINT_CAPS};
 pub use category::category_scores;
 pub use endpoint::{
     TrustContext, cipher_points, grade_endpoint, group_bits, key_exchange_points, letter_for_score,
     protocol_points,
 };
-pub use model::{Cap, Category, CategoryScore, Confidence, EndpointGrade, Grades, Letter, OverallGrade};
+pub use model::{Cap, CategoryScore, Confidence, EndpointGrade, Grades, Letter, OverallGrade};
 pub use overall::overall_grade;
 pub use profile::{Override, PROFILES, Profile, profile_names};
 

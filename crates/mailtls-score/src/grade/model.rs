@@ -5,6 +5,8 @@
 use std::net::SocketAddr;
 
 use mailtls_core::Endpoint;
+
+use crate::rules::Category;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
@@ -137,48 +139,6 @@ pub struct EndpointGrade {
     pub explanation: String,
     /// How complete the observation behind it is.
     pub confidence: Confidence,
-}
-
-/// A part of a domain's mail security, scored on its own.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, JsonSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum Category {
-    /// STARTTLS and TLS on every MX.
-    TransportSecurity,
-    /// DANE for the MX hosts.
-    Dane,
-    /// MTA-STS with TLS-RPT.
-    MtaSts,
-    /// SPF, DKIM, DMARC.
-    SenderAuthentication,
-    /// DNSSEC, CAA, IPv6, PTR.
-    Dns,
-    /// Submission, IMAP, POP3.
-    ClientAccess,
-}
-
-impl Category {
-    /// Every category, in report order.
-    pub const ALL: [Category; 6] = [
-        Category::TransportSecurity,
-        Category::Dane,
-        Category::MtaSts,
-        Category::SenderAuthentication,
-        Category::Dns,
-        Category::ClientAccess,
-    ];
-
-    /// The heading used in reports.
-    pub fn title(self) -> &'static str {
-        match self {
-            Self::TransportSecurity => "Transport security (MX)",
-            Self::Dane => "DANE",
-            Self::MtaSts => "MTA-STS and TLS-RPT",
-            Self::SenderAuthentication => "Sender authentication (SPF, DKIM, DMARC)",
-            Self::Dns => "DNS (DNSSEC, CAA, IPv6, PTR)",
-            Self::ClientAccess => "Client access (submission, IMAP, POP3)",
-        }
-    }
 }
 
 /// One category's score, internet.nl style.

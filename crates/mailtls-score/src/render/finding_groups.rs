@@ -28,15 +28,7 @@ pub(crate) struct FindingGroup<'a> {
 impl FindingGroup<'_> {
     /// The report heading of the group.
     pub(crate) fn title(&self) -> &'static str {
-        match self.category {
-            Some(Category::Transport) => "Transport security (MX)",
-            Some(Category::Dane) => "DANE",
-            Some(Category::MtaSts) => "MTA-STS and TLS-RPT",
-            Some(Category::SenderAuthentication) => "Sender authentication (SPF, DKIM, DMARC)",
-            Some(Category::Dns) => "DNS (DNSSEC, CAA, MX, SRV, PTR)",
-            Some(Category::ClientAccess) => "Client access (submission, IMAP, POP3)",
-            None => "Other",
-        }
+        self.category.map_or("Other", Category::title)
     }
 
     /// The anchor of the group's heading.

@@ -146,7 +146,7 @@ mod tests {
             }],
             categories: vec![
                 CategoryScore {
-                    category: Category::TransportSecurity,
+                    category: Category::Transport,
                     percent: Some(80),
                     not_applicable: None,
                     passed: 4,

@@ -31,10 +31,25 @@ use std::fmt;
 
 use mailtls_core::{Reference, Severity};
 
-/// The part of a mail domain's security a rule is about.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+/// The part of a mail domain's security a rule is about, and a category
+/// the grades score on its own.
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    serde::Serialize,
+    serde::Deserialize,
+    schemars::JsonSchema,
+)]
+#[serde(rename_all = "snake_case")]
 pub enum Category {
     /// STARTTLS and TLS on the MX hosts (port 25).
+    #[serde(rename = "transport_security")]
     Transport,
     /// DANE for SMTP (RFC 7672).
     Dane,
@@ -59,7 +74,20 @@ impl Category {
         Self::ClientAccess,
     ];
 
-    /// The stable name, as used in JSON and in `docs/checks.md`.
+    /// The heading used in reports.
+    pub fn title(self) -> &'static str {
+        match self {
+            Self::Transport => "Transport security (MX)",
+            Self::Dane => "DANE",
+            Self::MtaSts => "MTA-STS and TLS-RPT",
+            Self::SenderAuthentication => "Sender authentication (SPF, DKIM, DMARC)",
+            Self::Dns => "DNS (DNSSEC, CAA, IPv6, PTR)",
+            Self::ClientAccess => "Client access (submission, IMAP, POP3)",
+        }
+    }
+
+    /// The stable name, as used in `docs/checks.md` and in report anchors
+    /// (the grades' JSON calls `transport` `transport_security`).
     pub fn name(self) -> &'static str {
         match self {
             Self::Transport => "transport",

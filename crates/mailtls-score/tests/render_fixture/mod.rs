@@ -106,7 +106,7 @@ fn grades(endpoint: mailtls_core::Endpoint, address: std::net::SocketAddr) -> Gr
             confidence: Confidence::Full,
         }],
         categories: vec![
-            category(Category::TransportSecurity, Some(80), [4, 1, 0, 0]),
+            category(Category::Transport, Some(80), [4, 1, 0, 0]),
             category(Category::Dane, Some(50), [1, 1, 0, 0]),
             category(Category::MtaSts, Some(100), [3, 0, 0, 0]),
             category(Category::SenderAuthentication, Some(90), [5, 0, 0, 0]),
