@@ -25,6 +25,7 @@ use mailtls_core::{
 use crate::tls_engine::cipher_suites::{
     self, Authentication, BulkCipher, CipherMode, CipherSuiteInfo, KeyExchange,
 };
+use crate::tls_engine::scan::ALL_VERSIONS;
 
 /// One accepted suite: the version and what the registry knows of it.
 struct Accepted<'a> {
@@ -120,14 +121,6 @@ const TLS_VERSIONS: [TlsVersion; 5] = [
     TlsVersion::Tls12,
     TlsVersion::Tls13,
 ];
-const EVERY_VERSION: [TlsVersion; 6] = [
-    TlsVersion::Ssl2,
-    TlsVersion::Ssl3,
-    TlsVersion::Tls10,
-    TlsVersion::Tls11,
-    TlsVersion::Tls12,
-    TlsVersion::Tls13,
-];
 
 fn has_64_bit_block(suite: &Accepted<'_>) -> bool {
     match suite.info {
@@ -157,7 +150,7 @@ pub fn derive(
             Vulnerability::Sweet32,
             protocols,
             &suites,
-            &EVERY_VERSION,
+            &ALL_VERSIONS,
             has_64_bit_block,
             "no 64-bit block cipher accepted",
         ),
@@ -178,7 +171,7 @@ pub fn derive(
             Vulnerability::Rc4,
             protocols,
             &suites,
-            &EVERY_VERSION,
+            &ALL_VERSIONS,
             |suite| match suite.info {
                 Some(info) => info.cipher == BulkCipher::Rc4,
                 None => suite.name.contains("RC4"),
@@ -338,7 +331,7 @@ fn absence_check(
         .filter(|suite| suite.info.is_some_and(&property))
         .map(|suite| format!("{} {}", version_name(suite.version), suite.name))
         .collect();
-    let missing = untested(protocols, &EVERY_VERSION);
+    let missing = untested(protocols, &ALL_VERSIONS);
     let result = if let Some(first) = with.first() {
         VulnerabilityResult::NotVulnerable {
             evidence: format!("{what} with {first} and {} more", with.len().saturating_sub(1)),
@@ -402,7 +395,7 @@ mod tests {
     }
 
     fn scan(accepted: &[ProtocolSupport]) -> Vec<ProtocolSupport> {
-        EVERY_VERSION
+        ALL_VERSIONS
             .iter()
             .map(|&version| {
                 accepted
