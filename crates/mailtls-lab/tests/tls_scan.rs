@@ -16,10 +16,11 @@
 //! those six come from the servers' configurations (gnutls-serv's priority
 //! string adds `+ARCFOUR-128:+3DES-CBC:+RSA`; the tlslite-ng server enables
 //! RC4 and 3DES). SSL 3.0 and SSL 2.0 are refused by the OpenSSL and GnuTLS
-//! servers; the tlslite-ng SSL 3.0 list was not checked with another client
-//! and follows the server's configuration. The ORDER of each list is the scanner's finding: the
-//! server's own preference where `server_order` is true, otherwise the order
-//! of the hello (the registry's, by code point), which the servers follow.
+//! servers. The tlslite-ng lists, SSL 3.0 included, are also what testssl.sh
+//! and sslyze report for that server (docs/benchmark.md). The ORDER of each
+//! list is the scanner's finding: the server's own preference where
+//! `server_order` is true, otherwise the order of the hello (the registry's,
+//! by code point), which the servers follow.
 #![allow(clippy::unwrap_used, clippy::panic, clippy::indexing_slicing)]
 
 use std::net::Ipv4Addr;
