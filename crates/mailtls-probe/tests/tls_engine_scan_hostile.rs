@@ -246,8 +246,10 @@ async fn a_server_that_always_answers_tls11_supports_only_tls11() {
         "{:?}",
         result.anomalies
     );
-    // 1.3, 1.2, 1.1 twice (the second names a suite not offered), 1.0, SSLv3, SSLv2.
-    assert_eq!(opened, 7);
+    // 1.3, 1.2, 1.1 three times (the suite chosen first is offered again,
+    // last, and chosen again; the third hello draws a suite not offered),
+    // 1.0, SSLv3, SSLv2.
+    assert_eq!(opened, 8);
 }
 
 #[tokio::test]
@@ -333,16 +335,21 @@ async fn a_server_accepting_every_suite_is_reported_as_such() {
             .map(|suite| suite.code)
             .collect();
         assert_eq!(found, all.iter().map(|&code| u32::from(code)).collect::<Vec<_>>());
-        // Every suite, then the empty list is not sent; then the reversed hello.
-        expected += all.len() as u64 + 1;
+        // Every suite, then the empty list is not sent. The second hello,
+        // with the first suite again at its end, drew the second suite: the
+        // client's order, proven without a reversed hello.
+        expected += all.len() as u64;
         assert_eq!(result.protocol(version).unwrap().server_order, Some(false));
     }
     assert_eq!(result.protocol(TlsVersion::Tls13).unwrap().cipher_suites.len(), 5);
-    expected += 5 + 1;
-    // TLS 1.3 groups: all of them accepted one by one, then the reversed hello.
+    expected += 5;
+    // TLS 1.3 groups: the five suite hellos named five (each offered the
+    // unseen groups first), the rest are accepted one by one; the order is
+    // the client's, proven by the suite hellos.
     let groups = result.groups.tls13.len() as u64;
     assert_eq!(groups, 53);
-    expected += groups - 1 + 1;
+    assert_eq!(result.groups.server_order, Some(false));
+    expected += groups - 5;
     // No ServerKeyExchange: no curves, no signature schemes, after one
     // hello each that tried.
     assert!(result.groups.tls12.is_empty());

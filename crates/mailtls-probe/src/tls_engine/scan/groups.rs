@@ -1,7 +1,10 @@
 //! Key exchange groups and signature schemes, each enumerated by removal:
 //! TLS 1.3 groups from the HelloRetryRequest to an empty `key_share`, TLS 1.2
 //! curves from the ServerKeyExchange's named curve, signature schemes from
-//! the ServerKeyExchange's `algorithm`.
+//! the ServerKeyExchange's `algorithm`. Each starts from what the suite
+//! enumeration's hellos already showed (they offer the unseen ones first),
+//! so against a server that follows the client only the last hello, the
+//! refusal of the rest, is left.
 //!
 //! ```text
 //! RFC 8446 §4.1.4  HelloRetryRequest key_share: NamedGroup selected_group;
@@ -16,7 +19,7 @@ use crate::tls_engine::named_groups;
 use crate::tls_engine::scan::hello::{all_signature_schemes, tls12_curves, tls13_groups};
 use crate::tls_engine::scan::prober::Stopped;
 use crate::tls_engine::scan::reply::Reply;
-use crate::tls_engine::scan::suites::{Scanner, VersionResult};
+use crate::tls_engine::scan::suites::{Scanner, VersionResult, follows_client_order, imposes_own_order};
 use crate::tls_engine::scan::wire_version;
 use crate::tls_engine::server_messages::KeyExchangeParams;
 use crate::tls_engine::signature_schemes;
@@ -95,14 +98,15 @@ impl Scanner<'_> {
         support
     }
 
+    /// The TLS 1.3 groups, starting from those the suite enumeration's
+    /// HelloRetryRequests already named, and whether the server imposes its
+    /// order, which those hellos (offering the unseen groups first) mostly
+    /// show already.
     async fn tls13_groups(&mut self, suites: &[u16]) -> Result<(Vec<u16>, Option<bool>), Stopped> {
         let schemes = all_signature_schemes();
+        let mut found = self.tls13_groups.clone();
         let mut remaining = tls13_groups();
-        let mut found: Vec<u16> = Vec::new();
-        if let Some(first) = self.tls13_first_group {
-            found.push(first);
-            remaining.retain(|&group| group != first);
-        }
+        remaining.retain(|group| !found.contains(group));
         while !remaining.is_empty() {
             let reply = self
                 .offer(ProtocolVersion::TLS1_3, suites, &remaining, &schemes)
@@ -124,6 +128,12 @@ impl Scanner<'_> {
         }
         if found.len() < 2 {
             return Ok((found, None));
+        }
+        if imposes_own_order(&self.tls13_group_steps, &found) {
+            return Ok((found, Some(true)));
+        }
+        if follows_client_order(&self.tls13_group_steps) {
+            return Ok((found, Some(false)));
         }
         let reversed: Vec<u16> = found.iter().rev().copied().collect();
         let reply = self

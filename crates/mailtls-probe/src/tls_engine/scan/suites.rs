@@ -1,6 +1,20 @@
 //! Versions and cipher suites: per version, offer every remaining suite,
-//! remove the one chosen, repeat until the server refuses; then one hello
-//! with the found list reversed tells whether the server imposes its order.
+//! remove the one chosen, repeat until the server refuses.
+//!
+//! Whether the server imposes its order mostly shows in the enumeration
+//! itself. The first suite chosen is offered once more, last, in the second
+//! hello: a server that follows the client then picks another suite it
+//! accepts, which it had passed over while that suite came second (the
+//! client's order, proven by the swap); a server with its own order picks
+//! the same suite again, or picks past suites it accepts. Only when neither
+//! shows does one more hello, with the found list reversed, tell. A lane
+//! that has seen the server's own order at one version does not re-offer at
+//! the next, since that hello would teach nothing new.
+//!
+//! Each hello also offers the curves (or TLS 1.3 groups) and signature
+//! schemes not seen yet first and the seen ones after: a server that follows
+//! the client names a new one with every (EC)DHE suite it picks, so the
+//! group and scheme enumerations that follow have little left to ask.
 //!
 //! A hello that draws no reply at all, when an earlier one of the same
 //! version was answered, is taken for a server that chokes on big hellos:
@@ -78,12 +92,48 @@ pub(crate) enum Verdict {
 /// offered suite it accepts; once the accepted set is known, any other pick
 /// proves a preference of its own, and the hello with the found list
 /// reversed is not needed.
-pub(crate) fn imposes_own_order(steps: &[(Vec<u16>, u16)], found: &[Found]) -> bool {
-    let accepted: Vec<u32> = found.iter().map(|found| found.code).collect();
+pub(crate) fn imposes_own_order(steps: &[(Vec<u16>, u16)], accepted: &[u16]) -> bool {
     steps.iter().any(|(offered, chosen)| {
-        let client_pick = offered.iter().find(|code| accepted.contains(&u32::from(**code)));
+        let client_pick = offered.iter().find(|code| accepted.contains(code));
         client_pick != Some(chosen)
     })
+}
+
+/// Whether the enumeration shows that the server follows the client's
+/// order: two hellos offered the same two accepted suites in opposite
+/// orders, and each time the server took the one offered first.
+pub(crate) fn follows_client_order(steps: &[(Vec<u16>, u16)]) -> bool {
+    let position = |offered: &[u16], code: u16| offered.iter().position(|&known| known == code);
+    steps.iter().any(|(first_offer, first_pick)| {
+        steps.iter().any(|(second_offer, second_pick)| {
+            if first_pick == second_pick {
+                return false;
+            }
+            let positions = (
+                position(first_offer, *first_pick),
+                position(first_offer, *second_pick),
+                position(second_offer, *second_pick),
+                position(second_offer, *first_pick),
+            );
+            matches!(positions, (Some(a), Some(b), Some(c), Some(d)) if a < b && c < d)
+        })
+    })
+}
+
+/// `all`, with the codes not in `seen` first and those in `seen` after, each
+/// part in the order of `all`.
+pub(crate) fn unseen_first(all: Vec<u16>, seen: &[u16]) -> Vec<u16> {
+    let (seen_part, mut unseen): (Vec<u16>, Vec<u16>) = all.into_iter().partition(|code| seen.contains(code));
+    unseen.extend(seen_part);
+    unseen
+}
+
+/// The code points of `found`, where they fit in 16 bits.
+fn codes(found: &[Found]) -> Vec<u16> {
+    found
+        .iter()
+        .filter_map(|found| u16::try_from(found.code).ok())
+        .collect()
 }
 
 /// The ECC suites of TLS 1.0 (ECDHE, ECDH, anonymous ECDH), for the SSL 3.0
@@ -105,12 +155,19 @@ pub(crate) struct Scanner<'a> {
     pub features: FeatureLog,
     /// The smallest DH parameters seen.
     pub dh: Option<DhParameters>,
-    /// Signature schemes seen in TLS 1.2 ServerKeyExchanges, in order.
+    /// Signature schemes seen in TLS 1.2 ServerKeyExchanges to hellos
+    /// offering every scheme, in order.
     pub signature_schemes: Vec<u16>,
     /// ECDHE curves seen in ServerKeyExchanges to hellos offering every curve.
     pub curves: Vec<u16>,
-    /// The group of the first TLS 1.3 HelloRetryRequest to a hello offering every group.
-    pub tls13_first_group: Option<u16>,
+    /// TLS 1.3 groups asked for by HelloRetryRequests, in order.
+    pub tls13_groups: Vec<u16>,
+    /// Each TLS 1.3 hello that drew a HelloRetryRequest: the groups offered,
+    /// in order, and the group asked for.
+    pub tls13_group_steps: Vec<(Vec<u16>, u16)>,
+    /// Whether this lane saw the server impose its own suite order at an
+    /// earlier version (it then re-offers no suite at the next).
+    order_hint: Option<bool>,
     /// Downgrade sentinels seen, with the version asked.
     pub sentinels: Vec<(ProtocolVersion, DowngradeSentinel)>,
     builder: HelloBuilder,
@@ -126,7 +183,9 @@ impl<'a> Scanner<'a> {
             dh: None,
             signature_schemes: Vec::new(),
             curves: Vec::new(),
-            tls13_first_group: None,
+            tls13_groups: Vec::new(),
+            tls13_group_steps: Vec::new(),
+            order_hint: None,
             sentinels: Vec::new(),
             builder: HelloBuilder::default(),
             server_name,
@@ -161,9 +220,12 @@ impl<'a> Scanner<'a> {
                 self.curves.push(curve);
             }
         }
-        if self.tls13_first_group.is_none() {
-            self.tls13_first_group = other.tls13_first_group.take();
+        for group in other.tls13_groups.drain(..) {
+            if !self.tls13_groups.contains(&group) {
+                self.tls13_groups.push(group);
+            }
         }
+        self.tls13_group_steps.append(&mut other.tls13_group_steps);
         for sentinel in other.sentinels.drain(..) {
             if !self.sentinels.contains(&sentinel) {
                 self.sentinels.push(sentinel);
@@ -220,10 +282,13 @@ impl<'a> Scanner<'a> {
         }
         if hello.is_hello_retry_request || negotiated >= ProtocolVersion::TLS1_3 {
             if let Some(group) = hello.key_share_group
-                && self.tls13_first_group.is_none()
-                && groups.len() == tls13_groups().len()
+                && hello.is_hello_retry_request
+                && groups.contains(&group)
             {
-                self.tls13_first_group = Some(group);
+                self.tls13_group_steps.push((groups.to_vec(), group));
+                if !self.tls13_groups.contains(&group) {
+                    self.tls13_groups.push(group);
+                }
             }
             return;
         }
@@ -288,9 +353,15 @@ impl<'a> Scanner<'a> {
         };
         // Each hello that drew a choice: what was offered, and what was chosen.
         let mut steps: Vec<(Vec<u16>, u16)> = Vec::new();
+        // The first suite chosen, to be offered once more, last (see the
+        // module notes); not when this lane saw the server's own order.
+        let mut witness: Option<u16> = None;
+        let mut witness_offered = self.order_hint == Some(true);
         while let Some(mut bundle) = queue.pop() {
             while !bundle.is_empty() {
-                let reply = self.offer_for(wire, &bundle).await?;
+                let mut offered = bundle.clone();
+                offered.extend(witness.take());
+                let reply = self.offer_for(wire, &offered).await?;
                 let verdict = judge(wire, &reply);
                 match verdict {
                     Verdict::Chosen {
@@ -298,7 +369,7 @@ impl<'a> Scanner<'a> {
                         key_exchange,
                         evidence,
                     } => {
-                        if !bundle.contains(&code) {
+                        if !offered.contains(&code) {
                             self.prober.anomaly(format!(
                                 "{wire}: the server chose {}, which was not offered",
                                 cipher_suites::name(code)
@@ -307,13 +378,29 @@ impl<'a> Scanner<'a> {
                             break;
                         }
                         first_evidence.get_or_insert(evidence);
-                        steps.push((bundle.clone(), code));
+                        steps.push((offered, code));
+                        if !bundle.contains(&code) {
+                            // The witness again: the server prefers it.
+                            continue;
+                        }
                         bundle.retain(|&offered| offered != code);
                         found.push(Found {
                             code: u32::from(code),
                             name: cipher_suites::name(code),
                             key_exchange,
                         });
+                        if !witness_offered {
+                            witness_offered = true;
+                            witness = Some(code);
+                        }
+                    }
+                    Verdict::Refused { evidence, .. } if offered.len() > bundle.len() => {
+                        // A suite accepted a moment ago was offered: the
+                        // refusal says nothing of the others; ask again
+                        // without it.
+                        self.prober.anomaly(format!(
+                            "{wire}: a hello re-offering an accepted suite was refused: {evidence}"
+                        ));
                     }
                     Verdict::Refused { silent: true, .. }
                         if first_evidence.is_some() && bundle.len() > SPLIT_ABOVE =>
@@ -356,11 +443,17 @@ impl<'a> Scanner<'a> {
                 server_order: None,
             });
         };
-        let server_order = if imposes_own_order(&steps, &found) {
+        let accepted = codes(&found);
+        let server_order = if imposes_own_order(&steps, &accepted) {
             Some(true)
+        } else if follows_client_order(&steps) {
+            Some(false)
         } else {
             self.server_order(wire, &mut found).await?
         };
+        if server_order.is_some() {
+            self.order_hint = server_order;
+        }
         Ok(VersionResult {
             support: Support::Yes { evidence },
             suites: found,
@@ -368,12 +461,14 @@ impl<'a> Scanner<'a> {
         })
     }
 
+    /// One enumeration hello: `suites`, with every group (curve) and scheme,
+    /// those not seen yet first.
     async fn offer_for(&mut self, wire: ProtocolVersion, suites: &[u16]) -> Result<Reply, Stopped> {
-        let schemes = all_signature_schemes();
+        let schemes = unseen_first(all_signature_schemes(), &self.signature_schemes);
         let groups = if wire >= ProtocolVersion::TLS1_3 {
-            tls13_groups()
+            unseen_first(tls13_groups(), &self.tls13_groups)
         } else {
-            tls12_curves()
+            unseen_first(tls12_curves(), &self.curves)
         };
         self.offer(wire, suites, &groups, &schemes).await
     }
@@ -603,13 +698,36 @@ mod tests {
     fn picks_that_follow_the_offer_prove_nothing() {
         // Offered 1, 2, 3, 4; the server accepts 2 and 4 and takes the first of them each time.
         let steps = vec![(vec![1, 2, 3, 4], 2), (vec![1, 3, 4], 4)];
-        assert!(!imposes_own_order(&steps, &found(&[2, 4])));
+        assert!(!imposes_own_order(&steps, &codes(&found(&[2, 4]))));
+        assert!(!follows_client_order(&steps));
+    }
+
+    #[test]
+    fn a_swap_proves_the_client_order() {
+        // 2 is re-offered last in the second hello, and the server takes 4,
+        // which it passed over when 2 came first.
+        let steps = vec![(vec![1, 2, 3, 4], 2), (vec![1, 3, 4, 2], 4)];
+        assert!(follows_client_order(&steps));
+        assert!(!imposes_own_order(&steps, &[2, 4]));
+    }
+
+    #[test]
+    fn the_same_pick_again_proves_the_servers_own_order() {
+        // 2 re-offered last is taken again, although 4 (accepted) came first.
+        let steps = vec![(vec![1, 2, 3, 4], 2), (vec![1, 3, 4, 2], 2), (vec![1, 3, 4], 4)];
+        assert!(imposes_own_order(&steps, &[2, 4]));
+        assert!(!follows_client_order(&steps));
+    }
+
+    #[test]
+    fn unseen_codes_come_first_in_their_own_order() {
+        assert_eq!(unseen_first(vec![1, 2, 3, 4, 5], &[4, 2]), vec![1, 3, 5, 2, 4]);
     }
 
     #[test]
     fn a_pick_past_an_accepted_suite_proves_the_servers_own_order() {
         // Offered 1, 2, 3, 4; the server takes 4 although it accepts 2, which came first.
         let steps = vec![(vec![1, 2, 3, 4], 4), (vec![1, 2, 3], 2)];
-        assert!(imposes_own_order(&steps, &found(&[4, 2])));
+        assert!(imposes_own_order(&steps, &codes(&found(&[4, 2]))));
     }
 }
