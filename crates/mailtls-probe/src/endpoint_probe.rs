@@ -3,6 +3,7 @@
 //! as far as a handshake, enumerate its TLS with the engine's scan.
 
 use std::net::SocketAddr;
+use std::sync::Arc;
 use std::time::Duration;
 
 use mailtls_core::transport::{BoxStream, Connector, LineLimits};
@@ -14,7 +15,8 @@ use rustls::pki_types::ServerName;
 use crate::opener::EndpointOpener;
 use crate::session::{Session, Stop, Transcript};
 use crate::tls::{self, TrustAnchors};
-use crate::tls_engine::scan::{ScanOptions, scan};
+use crate::tls_engine::earlier::{EarlierHandshake, SessionRecorder};
+use crate::tls_engine::scan::{ScanOptions, scan_after};
 use crate::{imap, pop3, sieve, smtp};
 
 /// How to probe.
@@ -94,11 +96,19 @@ pub async fn probe_endpoint(
     observation.connections = 1;
     let mut transcript = Transcript::default();
     let mut dialogue = DialogueObservation::default();
+    // The scan takes the handshake's session (for its resumption check) and choice.
+    let sessions = config
+        .tls_scan
+        .as_ref()
+        .map(|_| Arc::new(SessionRecorder::default()));
     let result = run(
         stream,
         config,
         endpoint,
-        server_name,
+        Handshake {
+            server_name,
+            sessions: sessions.clone(),
+        },
         &mut observation,
         &mut dialogue,
         &mut transcript,
@@ -113,7 +123,8 @@ pub async fn probe_endpoint(
         && reached_handshake
     {
         let opener = EndpointOpener::new(connector, config, endpoint, address);
-        let tls_scan = scan(&opener, options).await;
+        let earlier = EarlierHandshake::new(observation.tls.as_ref(), &tls::offered_suites(), sessions);
+        let tls_scan = scan_after(&opener, options, &earlier).await;
         observation.connections = observation.connections.saturating_add(tls_scan.connections);
         observation.tls_scan = Some(tls_scan);
     }
@@ -124,11 +135,17 @@ pub async fn probe_endpoint(
     observation
 }
 
+/// The name to validate the certificate for, and where the sessions go.
+struct Handshake {
+    server_name: ServerName<'static>,
+    sessions: Option<Arc<SessionRecorder>>,
+}
+
 async fn run(
     stream: BoxStream,
     config: &ProbeConfig,
     endpoint: &Endpoint,
-    server_name: ServerName<'static>,
+    handshake: Handshake,
     observation: &mut EndpointObservation,
     dialogue: &mut DialogueObservation,
     transcript: &mut Transcript,
@@ -175,14 +192,22 @@ async fn run(
             stream
         }
     };
-    let (stream, facts) =
-        match tls::handshake(stream, server_name, &config.trust, alpn, config.tls_timeout).await {
-            Ok(done) => done,
-            Err(reason) => {
-                observation.tls_failure = Some(reason);
-                return Ok(());
-            }
-        };
+    let (stream, facts) = match tls::handshake(
+        stream,
+        handshake.server_name,
+        &config.trust,
+        alpn,
+        config.tls_timeout,
+        handshake.sessions,
+    )
+    .await
+    {
+        Ok(done) => done,
+        Err(reason) => {
+            observation.tls_failure = Some(reason);
+            return Ok(());
+        }
+    };
     observation.tls = Some(facts);
     let implicit = endpoint.tls_mode() == TlsMode::Implicit;
     let mut session = Session::new(stream, config.limits, transcript, true);

@@ -134,7 +134,7 @@ async fn over_tls(
     mut fetch: PolicyFetch,
 ) -> PolicyFetch {
     let (mut stream, handshake) =
-        match tls::handshake(stream, server_name, trust, &[b"http/1.1"], timeout).await {
+        match tls::handshake(stream, server_name, trust, &[b"http/1.1"], timeout, None).await {
             Ok(done) => done,
             Err(reason) => return failed(fetch, reason),
         };

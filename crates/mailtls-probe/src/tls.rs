@@ -11,6 +11,8 @@ use mailtls_core::{TlsHandshake, TlsVersion, TrustVerdict};
 use rustls::pki_types::pem::PemObject;
 use rustls::pki_types::{CertificateDer, ServerName, SignatureVerificationAlgorithm};
 use rustls::{ClientConfig, ProtocolVersion, RootCertStore};
+
+use crate::tls_engine::earlier::SessionRecorder;
 use tokio_rustls::TlsConnector;
 
 use crate::certificate::{analyse_chain, observe_certificate};
@@ -126,6 +128,15 @@ fn provider() -> Arc<rustls::crypto::CryptoProvider> {
     Arc::new(rustls::crypto::aws_lc_rs::default_provider())
 }
 
+/// The cipher suites [`handshake`] offers, in its order.
+pub(crate) fn offered_suites() -> Vec<u16> {
+    provider()
+        .cipher_suites
+        .iter()
+        .map(|suite| u16::from(suite.suite()))
+        .collect()
+}
+
 /// The provider's signature verification algorithms, for checking certificate
 /// signatures outside a handshake: self-signatures, chain links, DANE-TA paths.
 pub(crate) fn signature_verification_algorithms() -> &'static [&'static dyn SignatureVerificationAlgorithm] {
@@ -142,6 +153,7 @@ pub(crate) async fn handshake(
     anchors: &TrustAnchors,
     alpn: &[&[u8]],
     timeout: Duration,
+    sessions: Option<Arc<SessionRecorder>>,
 ) -> Result<(BoxStream, TlsHandshake), String> {
     let provider = provider();
     let verifier =
@@ -153,7 +165,15 @@ pub(crate) async fn handshake(
         .with_custom_certificate_verifier(verifier.clone())
         .with_no_client_auth();
     config.alpn_protocols = alpn.iter().map(|p| p.to_vec()).collect();
-    let connector = TlsConnector::from(Arc::new(config));
+    let connector = match sessions {
+        Some(sessions) => {
+            config.resumption = rustls::client::Resumption::store(Arc::clone(&sessions) as _);
+            let config = Arc::new(config);
+            sessions.keep_config(Arc::clone(&config));
+            TlsConnector::from(config)
+        }
+        None => TlsConnector::from(Arc::new(config)),
+    };
     let reference_name = server_name.to_str().into_owned();
     let tls = match tokio::time::timeout(timeout, connector.connect(server_name, stream)).await {
         Err(_) => {

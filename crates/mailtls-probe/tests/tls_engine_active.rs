@@ -20,12 +20,15 @@ use std::time::{Duration, Instant};
 use async_trait::async_trait;
 use mailtls_core::transport::BoxStream;
 use mailtls_core::{CheckMethod, Support, Vulnerability, VulnerabilityCheck, VulnerabilityResult};
+use mailtls_probe::TrustAnchors;
+use mailtls_probe::danger::ObservingVerifier;
 use mailtls_probe::tls_engine::active::heartbleed::HeartbeatMessage;
 use mailtls_probe::tls_engine::active::robot::RsaPublicKey;
 use mailtls_probe::tls_engine::active::{
     ActiveContext, check_ccs_injection, check_fallback_scsv, check_heartbleed, check_robot,
     check_session_resumption, run_active,
 };
+use mailtls_probe::tls_engine::earlier::SessionRecorder;
 use mailtls_probe::tls_engine::{HandshakeOpener, OpenError, ProtocolVersion};
 use num_bigint::BigUint;
 use proptest::prelude::*;
@@ -90,6 +93,7 @@ fn context(versions: &[ProtocolVersion], suites: &[u16]) -> ActiveContext {
         server_name: Some("mx.example.test".to_owned()),
         timeout: TIMEOUT,
         lanes: 2,
+        sessions: None,
     }
 }
 
@@ -705,6 +709,47 @@ async fn session_resumption_works_with_tls13_tickets() {
         }
     );
     assert_eq!((connections, accepted.load(Ordering::SeqCst)), (2, 2));
+}
+
+#[tokio::test]
+async fn session_resumption_resumes_the_session_of_the_endpoints_own_handshake() {
+    let (opener, accepted) = serve_rustls(rustls_server(true)).await;
+    // The endpoint's handshake: its configuration keeps its sessions in the recorder.
+    let sessions = Arc::new(SessionRecorder::default());
+    let provider = Arc::new(rustls::crypto::aws_lc_rs::default_provider());
+    let verifier = ObservingVerifier::new(&TrustAnchors::mozilla(), Arc::clone(&provider)).unwrap();
+    let mut config = rustls::ClientConfig::builder_with_provider(provider)
+        .with_safe_default_protocol_versions()
+        .unwrap()
+        .dangerous()
+        .with_custom_certificate_verifier(verifier)
+        .with_no_client_auth();
+    config.resumption = rustls::client::Resumption::store(Arc::clone(&sessions) as _);
+    let config = Arc::new(config);
+    sessions.keep_config(Arc::clone(&config));
+    let name = rustls::pki_types::ServerName::try_from("mx.example.test").unwrap();
+    let stream = opener.open().await.unwrap();
+    let mut tls = tokio_rustls::TlsConnector::from(config)
+        .connect(name, stream)
+        .await
+        .unwrap();
+    // Reading takes in the TLS 1.3 tickets.
+    let mut buffer = [0u8; 64];
+    let _ = tokio::time::timeout(Duration::from_millis(300), tls.read(&mut buffer)).await;
+    drop(tls);
+
+    let versions = [ProtocolVersion::TLS1_2, ProtocolVersion::TLS1_3];
+    let mut context = context(&versions, &[]);
+    context.sessions = Some(sessions);
+    let (feature, connections) = check_session_resumption(&opener, &context).await;
+    assert_eq!(
+        feature.support,
+        Support::Yes {
+            evidence: "TLSv1.3 session of the endpoint's own handshake resumed with a ticket (PSK)"
+                .to_owned()
+        }
+    );
+    assert_eq!((connections, accepted.load(Ordering::SeqCst)), (1, 2));
 }
 
 #[tokio::test]

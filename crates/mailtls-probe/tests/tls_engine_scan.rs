@@ -9,8 +9,9 @@ use std::sync::Arc;
 use mailtls_core::{ScanOutcome, Support, TlsVersion, Vulnerability, VulnerabilityResult};
 use mailtls_probe::ScanOptions;
 use mailtls_probe::tls_engine::cipher_suites;
+use mailtls_probe::tls_engine::earlier::{EarlierChoice, EarlierHandshake};
 use mailtls_probe::tls_engine::named_groups;
-use mailtls_probe::tls_engine::scan::scan;
+use mailtls_probe::tls_engine::scan::{scan, scan_after};
 use rustls::SupportedCipherSuite;
 use rustls::pki_types::{PrivateKeyDer, PrivatePkcs8KeyDer};
 use scan_support::{TcpOpener, serve_rustls};
@@ -241,4 +242,40 @@ async fn versions_not_asked_for_are_not_tested_and_cost_nothing() {
     // time), so the group enumeration is one refused hello.
     assert!(groups <= suites + 1);
     assert_eq!(result.connections, (suites + 2 + 1) as u64);
+}
+
+#[tokio::test]
+async fn the_endpoints_own_handshake_is_the_first_step_of_its_version() {
+    let address = serve_rustls(rustls_config(true)).await;
+    let opener = TcpOpener::new(address, None);
+    let options = ScanOptions {
+        versions: vec![TlsVersion::Tls13],
+        active: false,
+        ..options()
+    };
+    let alone = scan(&opener, &options).await;
+    // What a client offering the three TLS 1.3 suites in this order saw:
+    // the server's own first choice, and its first group.
+    let (tls13, _) = provider_suites();
+    let chosen = cipher_suites::code_of(&tls13[0]).unwrap();
+    let earlier = EarlierHandshake {
+        choice: Some(EarlierChoice {
+            version: TlsVersion::Tls13,
+            offered: vec![0x1302, 0x1301, 0x1303],
+            chosen,
+            group: Some(0x001D),
+        }),
+        sessions: None,
+    };
+    let opener = TcpOpener::new(address, None);
+    let after = scan_after(&opener, &options, &earlier).await;
+    assert_eq!(names(&after, TlsVersion::Tls13), names(&alone, TlsVersion::Tls13));
+    assert_eq!(after.groups.tls13, alone.groups.tls13);
+    assert_eq!(
+        after.protocol(TlsVersion::Tls13).unwrap().server_order,
+        Some(true)
+    );
+    // The first hello of the version is the one saved.
+    assert_eq!(after.connections + 1, alone.connections);
+    assert_eq!(opener.opened(), after.connections);
 }

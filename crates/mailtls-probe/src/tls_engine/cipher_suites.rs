@@ -249,6 +249,15 @@ pub fn name(code: u16) -> String {
     lookup(code).map_or_else(|| format!("0x{code:04X}"), |suite| suite.name.to_owned())
 }
 
+/// The code point of the suite named `name` (its IANA name, or `0xXXXX`).
+pub fn code_of(name: &str) -> Option<u16> {
+    all()
+        .iter()
+        .find(|suite| suite.name == name)
+        .map(|suite| suite.code)
+        .or_else(|| u16::from_str_radix(name.strip_prefix("0x")?, 16).ok())
+}
+
 /// The code points of every suite that may be negotiated in `version`, in
 /// table order (SCSVs excluded).
 pub fn codes_for(version: ProtocolVersion) -> Vec<u16> {

@@ -18,6 +18,7 @@ pub mod active;
 pub mod alert;
 pub mod cipher_suites;
 pub mod client_hello;
+pub mod earlier;
 pub mod exchange;
 pub mod extension_types;
 pub mod extensions;

@@ -95,6 +95,15 @@ pub fn lookup(code: u16) -> Option<&'static str> {
     NAMED_GROUPS.get(index).map(|&(_, name)| name)
 }
 
+/// The code point of the group named `name` (its IANA name, or `0xXXXX`).
+pub fn code_of(name: &str) -> Option<u16> {
+    NAMED_GROUPS
+        .iter()
+        .find(|&&(_, known)| known == name)
+        .map(|&(code, _)| code)
+        .or_else(|| u16::from_str_radix(name.strip_prefix("0x")?, 16).ok())
+}
+
 /// The IANA name of `code`, or `0xXXXX`.
 pub fn name(code: u16) -> String {
     lookup(code).map_or_else(|| format!("0x{code:04X}"), str::to_owned)

@@ -15,12 +15,14 @@ pub mod heartbleed;
 pub mod robot;
 mod session_resumption;
 
+use std::sync::Arc;
 use std::time::Duration;
 
 use mailtls_core::{Feature, VulnerabilityCheck};
 
 use crate::tls_engine::active::connection::Dialer;
 use crate::tls_engine::cipher_suites;
+use crate::tls_engine::earlier::SessionRecorder;
 use crate::tls_engine::exchange::HandshakeOpener;
 use crate::tls_engine::version::ProtocolVersion;
 
@@ -39,6 +41,9 @@ pub struct ActiveContext {
     pub timeout: Duration,
     /// Connections that may be open at once (0 and 1: one at a time).
     pub lanes: usize,
+    /// The sessions the endpoint's own full handshake left, which the
+    /// resumption check resumes instead of making a first handshake of its own.
+    pub sessions: Option<Arc<SessionRecorder>>,
 }
 
 /// What the active probes found.

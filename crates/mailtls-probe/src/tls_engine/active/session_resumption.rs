@@ -13,6 +13,10 @@
 //! TLS 1.3 tickets come after the handshake, so after the first handshake
 //! the probe reads for a short while (whatever arrives is discarded)
 //! before it closes the connection.
+//!
+//! When the endpoint's own full handshake left a session
+//! ([`ActiveContext::sessions`]), that handshake is the first one, and the
+//! check costs one connection.
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -128,19 +132,41 @@ async fn run(dialer: &mut Dialer<'_>, context: &ActiveContext, connections: &mut
             reason: reason.to_owned(),
         };
     }
-    let config = match client_config() {
-        Ok(config) => config,
-        Err(reason) => return Support::NotTested { reason },
-    };
-    let connector = TlsConnector::from(Arc::new(config));
-    let name = reference_name(dialer.server_name.clone().as_deref());
-    let first = match handshake(dialer, connections, &connector, name.clone(), true).await {
-        Ok(first) => first,
-        Err(reason) => {
-            return Support::NotTested {
-                reason: format!("first handshake: {reason}"),
+    // A session the endpoint's own handshake left is resumed under the name
+    // it was stored under, with the configuration that stored it.
+    let earlier = context
+        .sessions
+        .as_ref()
+        .and_then(|sessions| sessions.resumable());
+    let (connector, name, first) = match earlier {
+        Some((config, name)) => (TlsConnector::from(config), name, None),
+        None => {
+            let config = match client_config() {
+                Ok(config) => config,
+                Err(reason) => return Support::NotTested { reason },
             };
+            let connector = TlsConnector::from(Arc::new(config));
+            let name = reference_name(dialer.server_name.clone().as_deref());
+            match handshake(dialer, connections, &connector, name.clone(), true).await {
+                Ok(first) => (connector, name, Some(first)),
+                Err(reason) => {
+                    return Support::NotTested {
+                        reason: format!("first handshake: {reason}"),
+                    };
+                }
+            }
         }
+    };
+    let source = if first.is_none() {
+        " of the endpoint's own handshake"
+    } else {
+        ""
+    };
+    let first_version = match first.as_ref().map(|first| first.version) {
+        None => "the endpoint's own handshake",
+        Some(Some(RustlsVersion::TLSv1_3)) => "TLSv1.3",
+        Some(Some(RustlsVersion::TLSv1_2)) => "TLSv1.2",
+        Some(_) => "an unknown version",
     };
     let second = match handshake(dialer, connections, &connector, name, false).await {
         Ok(second) => second,
@@ -158,18 +184,15 @@ async fn run(dialer: &mut Dialer<'_>, context: &ActiveContext, connections: &mut
     match second.kind {
         Some(HandshakeKind::Resumed) => Support::Yes {
             evidence: match second.version {
-                Some(RustlsVersion::TLSv1_3) => "TLSv1.3 session resumed with a ticket (PSK)".to_owned(),
-                _ => format!("{version} session resumed (session id or ticket)"),
+                Some(RustlsVersion::TLSv1_3) => {
+                    format!("TLSv1.3 session{source} resumed with a ticket (PSK)")
+                }
+                _ => format!("{version} session{source} resumed (session id or ticket)"),
             },
         },
         _ => Support::No {
             evidence: format!(
-                "the second handshake ({version}) was a full one, not a resumption of the first ({})",
-                match first.version {
-                    Some(RustlsVersion::TLSv1_3) => "TLSv1.3",
-                    Some(RustlsVersion::TLSv1_2) => "TLSv1.2",
-                    _ => "an unknown version",
-                }
+                "the second handshake ({version}) was a full one, not a resumption of the first ({first_version})"
             ),
         },
     }

@@ -133,6 +133,8 @@ impl Scanner<'_> {
             return Ok((found, Some(true)));
         }
         if follows_client_order(&self.tls13_group_steps) {
+            // No order of the server's: by code point, not as found.
+            found.sort_unstable();
             return Ok((found, Some(false)));
         }
         let reversed: Vec<u16> = found.iter().rev().copied().collect();

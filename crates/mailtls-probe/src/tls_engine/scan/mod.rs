@@ -32,6 +32,7 @@ use mailtls_core::{
 };
 
 use crate::tls_engine::active::{ActiveContext, run_active};
+use crate::tls_engine::earlier::EarlierHandshake;
 use crate::tls_engine::exchange::HandshakeOpener;
 use crate::tls_engine::version::ProtocolVersion;
 
@@ -95,6 +96,17 @@ pub fn wire_version(version: TlsVersion) -> ProtocolVersion {
 /// scan (throttling, connections that cannot be opened, the deadline) gives
 /// [`ScanOutcome::Stopped`] and `not_tested` for what was not reached.
 pub async fn scan(opener: &dyn HandshakeOpener, options: &ScanOptions) -> TlsScan {
+    scan_after(opener, options, &EarlierHandshake::default()).await
+}
+
+/// [`scan`], starting from what the endpoint's own full handshake showed:
+/// its suite is one found already, its group one seen, and its session the
+/// one the resumption check resumes.
+pub async fn scan_after(
+    opener: &dyn HandshakeOpener,
+    options: &ScanOptions,
+    earlier: &EarlierHandshake,
+) -> TlsScan {
     let clock = Instant::now();
     // Highest first: a modern server answers at once, and what the newest
     // versions show (a downgrade sentinel) explains the older ones. Each
@@ -110,7 +122,7 @@ pub async fn scan(opener: &dyn HandshakeOpener, options: &ScanOptions) -> TlsSca
     );
     let stop = AtomicBool::new(false);
     let mut lanes: Vec<suites::Scanner<'_>> = (0..options.lanes.max(1))
-        .map(|_| suites::Scanner::new(opener, options))
+        .map(|_| suites::Scanner::new(opener, options, earlier.choice.clone()))
         .collect();
     let lane_results = join_all(
         lanes
@@ -167,7 +179,8 @@ pub async fn scan(opener: &dyn HandshakeOpener, options: &ScanOptions) -> TlsSca
         features.fallback_scsv = Feature::not_tested(reason.clone());
         features.session_resumption = Feature::not_tested(reason);
     } else {
-        let context = active_context(&results, &scanner, opener, options);
+        let mut context = active_context(&results, &scanner, opener, options);
+        context.sessions = earlier.sessions.clone();
         let active = run_active(opener, &context).await;
         vulnerabilities.extend(active.vulnerabilities);
         features.fallback_scsv = active.fallback_scsv;
@@ -302,5 +315,6 @@ fn active_context(
         server_name: opener.server_name().map(str::to_owned),
         timeout: options.timeout,
         lanes: options.lanes,
+        sessions: None,
     }
 }

@@ -23,6 +23,7 @@
 use mailtls_core::{DhParameters, Support, TlsVersion};
 
 use crate::tls_engine::cipher_suites::{self, KeyExchange};
+use crate::tls_engine::earlier::EarlierChoice;
 use crate::tls_engine::exchange::HandshakeOpener;
 use crate::tls_engine::named_groups;
 use crate::tls_engine::scan::features::FeatureLog;
@@ -168,6 +169,8 @@ pub(crate) struct Scanner<'a> {
     /// Whether this lane saw the server impose its own suite order at an
     /// earlier version (it then re-offers no suite at the next).
     order_hint: Option<bool>,
+    /// The choice of the endpoint's own full handshake, a first step of its version.
+    earlier: Option<EarlierChoice>,
     /// Downgrade sentinels seen, with the version asked.
     pub sentinels: Vec<(ProtocolVersion, DowngradeSentinel)>,
     builder: HelloBuilder,
@@ -175,17 +178,33 @@ pub(crate) struct Scanner<'a> {
 }
 
 impl<'a> Scanner<'a> {
-    pub(crate) fn new(opener: &'a dyn HandshakeOpener, options: &ScanOptions) -> Self {
+    pub(crate) fn new(
+        opener: &'a dyn HandshakeOpener,
+        options: &ScanOptions,
+        earlier: Option<EarlierChoice>,
+    ) -> Self {
         let server_name = opener.server_name().map(str::to_owned);
+        let mut curves = Vec::new();
+        let mut tls13 = Vec::new();
+        if let Some(choice) = &earlier
+            && let Some(group) = choice.group
+        {
+            match choice.version {
+                TlsVersion::Tls13 => tls13.push(group),
+                _ if tls12_curves().contains(&group) => curves.push(group),
+                _ => {}
+            }
+        }
         Self {
             prober: Prober::new(opener, options),
             features: FeatureLog::default(),
             dh: None,
             signature_schemes: Vec::new(),
-            curves: Vec::new(),
-            tls13_groups: Vec::new(),
+            curves,
+            tls13_groups: tls13,
             tls13_group_steps: Vec::new(),
             order_hint: None,
+            earlier,
             sentinels: Vec::new(),
             builder: HelloBuilder::default(),
             server_name,
@@ -357,6 +376,32 @@ impl<'a> Scanner<'a> {
         // module notes); not when this lane saw the server's own order.
         let mut witness: Option<u16> = None;
         let mut witness_offered = self.order_hint == Some(true);
+        if let Some(choice) = self.earlier.as_ref().filter(|choice| choice.version == version) {
+            // The endpoint's own handshake was this version's first step.
+            steps.push((choice.offered.clone(), choice.chosen));
+            found.push(Found {
+                code: u32::from(choice.chosen),
+                name: cipher_suites::name(choice.chosen),
+                key_exchange: choice.group.map(|group| {
+                    if wire >= ProtocolVersion::TLS1_3 {
+                        describe_group(group)
+                    } else {
+                        format!("ECDH {}", named_groups::name(group))
+                    }
+                }),
+            });
+            first_evidence = Some(format!(
+                "ServerHello {wire} {} in the full handshake of the endpoint's first connection",
+                cipher_suites::name(choice.chosen)
+            ));
+            for bundle in &mut queue {
+                bundle.retain(|&code| code != choice.chosen);
+            }
+            if !witness_offered {
+                witness_offered = true;
+                witness = Some(choice.chosen);
+            }
+        }
         while let Some(mut bundle) = queue.pop() {
             while !bundle.is_empty() {
                 let mut offered = bundle.clone();
@@ -453,6 +498,11 @@ impl<'a> Scanner<'a> {
         };
         if server_order.is_some() {
             self.order_hint = server_order;
+        }
+        if server_order == Some(false) {
+            // No order of the server's: list them by code point, not in the
+            // order they happened to be found.
+            found.sort_by_key(|found| found.code);
         }
         Ok(VersionResult {
             support: Support::Yes { evidence },
