@@ -94,6 +94,7 @@ fn context(versions: &[ProtocolVersion], suites: &[u16]) -> ActiveContext {
         timeout: TIMEOUT,
         lanes: 2,
         sessions: None,
+        ccs_injection: None,
     }
 }
 

@@ -142,11 +142,22 @@ async fn a_rustls_server_with_its_own_order_is_enumerated_exactly() {
     // one of the suites + 2 TLS 1.3 hellos (the refusal draws none), every
     // curve and the one scheme of the ECDSA key with a TLS 1.2 suite, so each
     // of the three enumerations is left with one refused hello.
-    // Active probes: CCS injection 1 (TLS 1.2 is accepted), fallback SCSV 1
-    // (TLS 1.2 lies below 1.3), session resumption 2; no Heartbleed (no
-    // heartbeat echoed) and no ROBOT (rustls has no RSA key transport).
+    // Active probes: fallback SCSV 1 (TLS 1.2 lies below 1.3), session
+    // resumption 2; CCS injection rode on the first TLS 1.2 hello's
+    // connection; no Heartbleed (no heartbeat echoed) and no ROBOT (rustls
+    // has no RSA key transport).
     assert!(groups.len() <= tls13.len() + 1 && curves.len() <= tls12.len() + 1);
-    let active = 1 + 1 + 2;
+    let ccs = result.vulnerability(Vulnerability::CcsInjection).unwrap();
+    assert_eq!(ccs.connections, 0);
+    assert_eq!(
+        ccs.result,
+        VulnerabilityResult::NotVulnerable {
+            evidence: "two early ChangeCipherSpec records were refused with alert unexpected_message(10), \
+                       on the connection of a TLSv1.2 enumeration hello"
+                .to_owned()
+        }
+    );
+    let active = 1 + 2;
     let expected = (tls13.len() + 2) + (tls12.len() + 2) + 4 + 1 + 1 + 1 + active;
     assert_eq!(result.connections, expected as u64);
     assert_eq!(opener.opened(), expected as u64);
@@ -180,11 +191,12 @@ async fn a_rustls_server_following_the_client_order_says_so() {
     // proves the client's order. Each answered TLS 1.3 hello named a new
     // group, so the group enumeration asks for the rest, then is refused;
     // the curves and the one scheme all came with TLS 1.2 suites (one
-    // refused hello each). 4 refused versions, 4 for the active probes.
+    // refused hello each). 4 refused versions, 3 for the active probes (CCS
+    // injection rides on an enumeration connection).
     let tls13 = provider_suites().0.len();
     let groups = provider_groups().len();
     assert!(groups > tls13);
-    let expected = (tls13 + 1) + (tls12.len() + 1) + 4 + (groups - tls13 + 1) + 1 + 1 + 4;
+    let expected = (tls13 + 1) + (tls12.len() + 1) + 4 + (groups - tls13 + 1) + 1 + 1 + 3;
     assert_eq!(result.connections, expected as u64);
     assert_eq!(result.groups.server_order, Some(false));
 }

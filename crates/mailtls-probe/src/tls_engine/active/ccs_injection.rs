@@ -41,8 +41,12 @@ use mailtls_core::{CheckMethod, Vulnerability, VulnerabilityCheck, Vulnerability
 
 use crate::tls_engine::active::ActiveContext;
 use crate::tls_engine::active::connection::{Dialer, alert_name, describe_end, first_flight, record};
+use std::time::Duration;
+
+use mailtls_core::transport::BoxStream;
+
 use crate::tls_engine::exchange::{Exchange, exchange};
-use crate::tls_engine::record::ServerEvent;
+use crate::tls_engine::record::{RecordReader, ServerEvent};
 use crate::tls_engine::version::ProtocolVersion;
 
 /// Record content type `change_cipher_spec`.
@@ -93,16 +97,51 @@ async fn run(dialer: &mut Dialer<'_>, context: &ActiveContext, connections: &mut
         Err(reason) => return VulnerabilityResult::NotTested { reason },
     };
     let negotiated = flight.hello.negotiated_version();
+    send_early(&mut flight.stream, &mut flight.reader, negotiated, dialer.timeout).await
+}
+
+/// Sends the two ChangeCipherSpec records on a connection whose first
+/// flight (up to ServerHelloDone at `negotiated`) has just been read, and
+/// judges the reply.
+async fn send_early(
+    stream: &mut BoxStream,
+    reader: &mut RecordReader,
+    negotiated: ProtocolVersion,
+    timeout: Duration,
+) -> VulnerabilityResult {
     let both = [change_cipher_spec(negotiated), change_cipher_spec(negotiated)].concat();
-    let reply = exchange(
-        &mut flight.stream,
-        &mut flight.reader,
-        &both,
-        dialer.timeout,
-        |event| !matches!(event, ServerEvent::OtherHandshake { .. }),
-    )
+    let reply = exchange(stream, reader, &both, timeout, |event| {
+        !matches!(event, ServerEvent::OtherHandshake { .. })
+    })
     .await;
-    judge(&reply, dialer.timeout)
+    judge(&reply, timeout)
+}
+
+/// The check on a connection the enumeration opened anyway, right after
+/// its first flight up to ServerHelloDone at `negotiated`: no connection of
+/// its own.
+pub(crate) async fn check_on(
+    stream: &mut BoxStream,
+    reader: &mut RecordReader,
+    negotiated: ProtocolVersion,
+    timeout: Duration,
+) -> VulnerabilityCheck {
+    let on = format!(", on the connection of a {negotiated} enumeration hello");
+    let result = match send_early(stream, reader, negotiated, timeout).await {
+        VulnerabilityResult::Vulnerable { evidence } => VulnerabilityResult::Vulnerable {
+            evidence: evidence + &on,
+        },
+        VulnerabilityResult::NotVulnerable { evidence } => VulnerabilityResult::NotVulnerable {
+            evidence: evidence + &on,
+        },
+        VulnerabilityResult::NotTested { reason } => VulnerabilityResult::NotTested { reason: reason + &on },
+    };
+    VulnerabilityCheck {
+        vulnerability: Vulnerability::CcsInjection,
+        method: CheckMethod::Active,
+        result,
+        connections: 0,
+    }
 }
 
 /// The decision rule described at the top of this file.

@@ -44,6 +44,9 @@ pub struct ActiveContext {
     /// The sessions the endpoint's own full handshake left, which the
     /// resumption check resumes instead of making a first handshake of its own.
     pub sessions: Option<Arc<SessionRecorder>>,
+    /// The CCS injection check, when the enumeration already ran it on one
+    /// of its connections.
+    pub ccs_injection: Option<VulnerabilityCheck>,
 }
 
 /// What the active probes found.
@@ -70,7 +73,10 @@ pub async fn run_active(opener: &dyn HandshakeOpener, context: &ActiveContext) -
     let others = async {
         let dialer = &mut first;
         let heartbleed = heartbleed::check(dialer, context).await;
-        let ccs_injection = ccs_injection::check(dialer, context).await;
+        let ccs_injection = match &context.ccs_injection {
+            Some(done) => done.clone(),
+            None => ccs_injection::check(dialer, context).await,
+        };
         let fallback_scsv = fallback_scsv::check(dialer, context).await;
         let session_resumption = session_resumption::check(dialer, context).await;
         (heartbleed, ccs_injection, fallback_scsv, session_resumption)

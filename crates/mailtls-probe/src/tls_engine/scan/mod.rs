@@ -121,8 +121,11 @@ pub async fn scan_after(
             .collect(),
     );
     let stop = AtomicBool::new(false);
+    // The CCS injection check rides on the first enumeration connection
+    // that reaches ServerHelloDone at SSL 3.0 to TLS 1.2.
+    let ccs_wanted = AtomicBool::new(options.active);
     let mut lanes: Vec<suites::Scanner<'_>> = (0..options.lanes.max(1))
-        .map(|_| suites::Scanner::new(opener, options, earlier.choice.clone()))
+        .map(|_| suites::Scanner::new(opener, options, earlier.choice.clone(), &ccs_wanted))
         .collect();
     let lane_results = join_all(
         lanes
@@ -181,6 +184,7 @@ pub async fn scan_after(
     } else {
         let mut context = active_context(&results, &scanner, opener, options);
         context.sessions = earlier.sessions.clone();
+        context.ccs_injection = scanner.ccs_injection.take();
         let active = run_active(opener, &context).await;
         vulnerabilities.extend(active.vulnerabilities);
         features.fallback_scsv = active.fallback_scsv;
@@ -316,5 +320,6 @@ fn active_context(
         timeout: options.timeout,
         lanes: options.lanes,
         sessions: None,
+        ccs_injection: None,
     }
 }

@@ -3,7 +3,9 @@
 
 use std::time::{Duration, Instant};
 
-use crate::tls_engine::exchange::{Exchange, HandshakeOpener, OpenError, exchange};
+use mailtls_core::transport::BoxStream;
+
+use crate::tls_engine::exchange::{Exchange, ExchangeEnd, HandshakeOpener, OpenError, exchange};
 use crate::tls_engine::record::{RecordReader, ServerEvent};
 use crate::tls_engine::scan::ScanOptions;
 use crate::tls_engine::version::ProtocolVersion;
@@ -27,6 +29,11 @@ pub(crate) struct Prober<'a> {
     pub stopped: Option<String>,
     /// Odd behaviour seen, as evidence; no duplicates.
     pub anomalies: Vec<String>,
+    /// Whether the next [`send`](Self::send) keeps its connection open
+    /// when the first flight came whole.
+    pub keep: bool,
+    /// The connection kept by the last send; dropped (closed) by the next.
+    kept: Option<(BoxStream, RecordReader)>,
 }
 
 impl<'a> Prober<'a> {
@@ -39,6 +46,8 @@ impl<'a> Prober<'a> {
             connections: 0,
             stopped: None,
             anomalies: Vec::new(),
+            keep: false,
+            kept: None,
         }
     }
 
@@ -52,6 +61,11 @@ impl<'a> Prober<'a> {
         for anomaly in other.anomalies {
             self.anomaly(anomaly);
         }
+    }
+
+    /// The connection the last send kept open (see [`keep`](Self::keep)).
+    pub(crate) fn take_kept(&mut self) -> Option<(BoxStream, RecordReader)> {
+        self.kept.take()
     }
 
     /// The longest wait for one reply.
@@ -78,6 +92,8 @@ impl<'a> Prober<'a> {
     /// HelloRetryRequest, an SSLv2 SERVER-HELLO), a refusal, the close, or
     /// the timeout.
     pub(crate) async fn send(&mut self, hello: &[u8]) -> Result<Exchange, Stopped> {
+        // At most one connection per lane: the one kept last time goes now.
+        self.kept = None;
         if self.stopped.is_some() {
             return Err(Stopped);
         }
@@ -94,7 +110,11 @@ impl<'a> Prober<'a> {
                 Ok(Ok(mut stream)) => {
                     let mut reader = RecordReader::new();
                     let wait = self.timeout.min(remaining);
-                    return Ok(exchange(&mut stream, &mut reader, hello, wait, first_flight_done).await);
+                    let reply = exchange(&mut stream, &mut reader, hello, wait, first_flight_done).await;
+                    if self.keep && reply.end == ExchangeEnd::Complete {
+                        self.kept = Some((stream, reader));
+                    }
+                    return Ok(reply);
                 }
                 Ok(Err(OpenError::Throttled { reply })) => {
                     return Err(self.stop(format!("the server is throttling: {reply}")));

@@ -20,8 +20,11 @@
 //! version was answered, is taken for a server that chokes on big hellos:
 //! the remaining list is split in halves, each enumerated on its own.
 
-use mailtls_core::{DhParameters, Support, TlsVersion};
+use std::sync::atomic::{AtomicBool, Ordering};
 
+use mailtls_core::{DhParameters, Support, TlsVersion, VulnerabilityCheck};
+
+use crate::tls_engine::active::ccs_injection;
 use crate::tls_engine::cipher_suites::{self, KeyExchange};
 use crate::tls_engine::earlier::EarlierChoice;
 use crate::tls_engine::exchange::HandshakeOpener;
@@ -171,6 +174,11 @@ pub(crate) struct Scanner<'a> {
     order_hint: Option<bool>,
     /// The choice of the endpoint's own full handshake, a first step of its version.
     earlier: Option<EarlierChoice>,
+    /// Whether the CCS injection check is still to run on an enumeration
+    /// connection; shared by the lanes, taken by the first that can.
+    ccs_wanted: &'a AtomicBool,
+    /// The CCS injection check, once run here.
+    pub ccs_injection: Option<VulnerabilityCheck>,
     /// Downgrade sentinels seen, with the version asked.
     pub sentinels: Vec<(ProtocolVersion, DowngradeSentinel)>,
     builder: HelloBuilder,
@@ -182,6 +190,7 @@ impl<'a> Scanner<'a> {
         opener: &'a dyn HandshakeOpener,
         options: &ScanOptions,
         earlier: Option<EarlierChoice>,
+        ccs_wanted: &'a AtomicBool,
     ) -> Self {
         let server_name = opener.server_name().map(str::to_owned);
         let mut curves = Vec::new();
@@ -205,6 +214,8 @@ impl<'a> Scanner<'a> {
             tls13_group_steps: Vec::new(),
             order_hint: None,
             earlier,
+            ccs_wanted,
+            ccs_injection: None,
             sentinels: Vec::new(),
             builder: HelloBuilder::default(),
             server_name,
@@ -245,6 +256,9 @@ impl<'a> Scanner<'a> {
             }
         }
         self.tls13_group_steps.append(&mut other.tls13_group_steps);
+        if self.ccs_injection.is_none() {
+            self.ccs_injection = other.ccs_injection.take();
+        }
         for sentinel in other.sentinels.drain(..) {
             if !self.sentinels.contains(&sentinel) {
                 self.sentinels.push(sentinel);
@@ -406,8 +420,15 @@ impl<'a> Scanner<'a> {
             while !bundle.is_empty() {
                 let mut offered = bundle.clone();
                 offered.extend(witness.take());
-                let reply = self.offer_for(wire, &offered).await?;
+                self.prober.keep = (ProtocolVersion::SSL3_0..=ProtocolVersion::TLS1_2).contains(&wire)
+                    && self.ccs_wanted.load(Ordering::Relaxed);
+                let reply = self.offer_for(wire, &offered).await;
+                self.prober.keep = false;
+                let reply = reply?;
                 let verdict = judge(wire, &reply);
+                if let Verdict::Chosen { .. } = verdict {
+                    self.ccs_on_kept(wire).await;
+                }
                 match verdict {
                     Verdict::Chosen {
                         code,
@@ -509,6 +530,19 @@ impl<'a> Scanner<'a> {
             suites: found,
             server_order,
         })
+    }
+
+    /// Runs the CCS injection check on the connection the last hello kept,
+    /// when no lane has run it yet: that hello drew a ServerHelloDone at
+    /// `wire`, the state the check needs.
+    async fn ccs_on_kept(&mut self, wire: ProtocolVersion) {
+        let Some((mut stream, mut reader)) = self.prober.take_kept() else {
+            return;
+        };
+        if self.ccs_wanted.swap(false, Ordering::Relaxed) {
+            let timeout = self.prober.timeout();
+            self.ccs_injection = Some(ccs_injection::check_on(&mut stream, &mut reader, wire, timeout).await);
+        }
     }
 
     /// One enumeration hello: `suites`, with every group (curve) and scheme,
