@@ -167,6 +167,17 @@ async fn postfix_mx1_smtp_starttls() {
         dh.well_known.as_deref(),
         Some("RFC 2409 group 2 (Oakley, 1024-bit MODP)")
     );
+    // OpenSSL picks TLS 1.3 groups in its own order; the enumeration leaves
+    // the seen groups out once a HelloRetryRequest shows that.
+    assert_eq!(
+        scan.groups.tls13,
+        ["x25519", "x448", "secp256r1", "secp521r1", "secp384r1"]
+    );
+    assert_eq!(scan.groups.server_order, Some(true));
+    assert_eq!(
+        scan.groups.tls12,
+        ["secp256r1", "secp384r1", "secp521r1", "x25519", "x448"]
+    );
 }
 
 /// Dovecot imaps: TLS 1.2 and 1.3 only, ECDSA certificate, OpenSSL defaults.

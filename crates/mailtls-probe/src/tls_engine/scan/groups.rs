@@ -107,6 +107,10 @@ impl Scanner<'_> {
         let mut found = self.tls13_groups.clone();
         let mut remaining = tls13_groups();
         remaining.retain(|group| !found.contains(group));
+        if self.tls13_groups_complete {
+            // The suite enumeration's last hello already had the rest refused.
+            remaining.clear();
+        }
         while !remaining.is_empty() {
             let reply = self
                 .offer(ProtocolVersion::TLS1_3, suites, &remaining, &schemes)

@@ -169,6 +169,14 @@ pub(crate) struct Scanner<'a> {
     /// Each TLS 1.3 hello that drew a HelloRetryRequest: the groups offered,
     /// in order, and the group asked for.
     pub tls13_group_steps: Vec<(Vec<u16>, u16)>,
+    /// Whether TLS 1.3 hellos offer only the groups not seen yet: once a
+    /// HelloRetryRequest asks again for a seen group although unseen ones
+    /// came first, the server has an order of its own, and each hello can
+    /// name a new group only if the seen ones are left out.
+    tls13_removal: bool,
+    /// Whether every TLS 1.3 group the server accepts has been seen: a hello
+    /// of the accepted suites with only the unseen groups was refused.
+    pub tls13_groups_complete: bool,
     /// Whether this lane saw the server impose its own suite order at an
     /// earlier version (it then re-offers no suite at the next).
     order_hint: Option<bool>,
@@ -212,6 +220,8 @@ impl<'a> Scanner<'a> {
             curves,
             tls13_groups: tls13,
             tls13_group_steps: Vec::new(),
+            tls13_removal: false,
+            tls13_groups_complete: false,
             order_hint: None,
             earlier,
             ccs_wanted,
@@ -256,6 +266,7 @@ impl<'a> Scanner<'a> {
             }
         }
         self.tls13_group_steps.append(&mut other.tls13_group_steps);
+        self.tls13_groups_complete |= other.tls13_groups_complete;
         if self.ccs_injection.is_none() {
             self.ccs_injection = other.ccs_injection.take();
         }
@@ -318,6 +329,13 @@ impl<'a> Scanner<'a> {
                 && hello.is_hello_retry_request
                 && groups.contains(&group)
             {
+                let passed_unseen = groups
+                    .iter()
+                    .take_while(|&&offered| offered != group)
+                    .any(|offered| !self.tls13_groups.contains(offered));
+                if self.tls13_groups.contains(&group) && passed_unseen {
+                    self.tls13_removal = true;
+                }
                 self.tls13_group_steps.push((groups.to_vec(), group));
                 if !self.tls13_groups.contains(&group) {
                     self.tls13_groups.push(group);
@@ -420,6 +438,8 @@ impl<'a> Scanner<'a> {
             while !bundle.is_empty() {
                 let mut offered = bundle.clone();
                 offered.extend(witness.take());
+                let reduced_groups =
+                    wire >= ProtocolVersion::TLS1_3 && self.tls13_removal && !self.tls13_groups_complete;
                 self.prober.keep = (ProtocolVersion::SSL3_0..=ProtocolVersion::TLS1_2).contains(&wire)
                     && self.ccs_wanted.load(Ordering::Relaxed);
                 let reply = self.offer_for(wire, &offered).await;
@@ -491,6 +511,11 @@ impl<'a> Scanner<'a> {
                         break;
                     }
                     Verdict::Refused { evidence, .. } => {
+                        if reduced_groups && !self.tls13_groups_left_over(&found).await? {
+                            // The groups ran out, not the suites: offer the
+                            // rest again with every group.
+                            continue;
+                        }
                         refusal.get_or_insert(evidence);
                         break;
                     }
@@ -532,6 +557,31 @@ impl<'a> Scanner<'a> {
         })
     }
 
+    /// After a TLS 1.3 hello offering only the unseen groups was refused:
+    /// whether an unseen group is left, which means the suites ran out. One
+    /// hello of the suites `found` with those groups tells; it is the first
+    /// hello the group enumeration would send anyway. When it is refused
+    /// too, every group has been seen.
+    async fn tls13_groups_left_over(&mut self, found: &[Found]) -> Result<bool, Stopped> {
+        let accepted = codes(found);
+        let mut unseen = tls13_groups();
+        unseen.retain(|group| !self.tls13_groups.contains(group));
+        if accepted.is_empty() || unseen.is_empty() {
+            self.tls13_groups_complete = true;
+            return Ok(false);
+        }
+        let schemes = all_signature_schemes();
+        let reply = self
+            .offer(ProtocolVersion::TLS1_3, &accepted, &unseen, &schemes)
+            .await?;
+        let named = matches!(&reply, Reply::Hello { hello, .. }
+            if hello.is_hello_retry_request && hello.key_share_group.is_some_and(|group| unseen.contains(&group)));
+        if !named {
+            self.tls13_groups_complete = true;
+        }
+        Ok(named)
+    }
+
     /// Runs the CCS injection check on the connection the last hello kept,
     /// when no lane has run it yet: that hello drew a ServerHelloDone at
     /// `wire`, the state the check needs.
@@ -549,7 +599,11 @@ impl<'a> Scanner<'a> {
     /// those not seen yet first.
     async fn offer_for(&mut self, wire: ProtocolVersion, suites: &[u16]) -> Result<Reply, Stopped> {
         let schemes = unseen_first(all_signature_schemes(), &self.signature_schemes);
-        let groups = if wire >= ProtocolVersion::TLS1_3 {
+        let groups = if wire >= ProtocolVersion::TLS1_3 && self.tls13_removal && !self.tls13_groups_complete {
+            let mut unseen = tls13_groups();
+            unseen.retain(|group| !self.tls13_groups.contains(group));
+            unseen
+        } else if wire >= ProtocolVersion::TLS1_3 {
             unseen_first(tls13_groups(), &self.tls13_groups)
         } else {
             unseen_first(tls12_curves(), &self.curves)
