@@ -62,6 +62,13 @@ impl<'a> Dialer<'a> {
         self.throttled.as_deref()
     }
 
+    /// Opens no more connections: another dialer saw the server throttle.
+    pub(crate) fn throttle(&mut self, reason: &str) {
+        if self.throttled.is_none() {
+            self.throttled = Some(reason.to_owned());
+        }
+    }
+
     /// A ClientHello for `version` offering `suites` and `extra` extensions,
     /// with this dialer's server name and a fresh random (see
     /// [`client_hello`]). The error is the reason in words.

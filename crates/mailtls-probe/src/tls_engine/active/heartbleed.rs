@@ -19,6 +19,11 @@
 //! process heartbeats during the handshake. It carries no payload and no
 //! padding and claims 0x4000 bytes, so every byte of a response beyond the
 //! 3-byte header is the server's memory.
+//!
+//! A `close_notify` alert follows the request in the same write. A server
+//! reads its records in order: one with the bug has answered the heartbeat
+//! before it reads the alert, and one without closes at the alert instead
+//! of leaving the client to wait out [`HEARTBEAT_WAIT`] for nothing.
 
 use mailtls_core::{CheckMethod, Vulnerability, VulnerabilityCheck, VulnerabilityResult};
 
@@ -124,7 +129,8 @@ async fn run(dialer: &mut Dialer<'_>, context: &ActiveContext, connections: &mut
             evidence: format!("the {version} ServerHello did not echo the heartbeat extension"),
         };
     }
-    let request = heartbleed_request(flight.hello.negotiated_version());
+    let negotiated = flight.hello.negotiated_version();
+    let request = [heartbleed_request(negotiated), close_notify(negotiated)].concat();
     // A server with the bug answers the request as soon as it reads it; a
     // patched one mostly ignores it, and waiting the full reply timeout for
     // nothing would cost every such server that long.
@@ -137,8 +143,17 @@ async fn run(dialer: &mut Dialer<'_>, context: &ActiveContext, connections: &mut
         ServerEvent::Heartbeat { fragment } => Some(HeartbeatMessage::parse(fragment)),
         _ => None,
     });
-    judge(response, &describe(&reply, wait), &reply.end)
+    let what = format!("{} (a close_notify followed the request)", describe(&reply, wait));
+    judge(response, &what, &reply.end)
 }
+
+/// A warning `close_notify(0)` alert record.
+fn close_notify(version: ProtocolVersion) -> Vec<u8> {
+    record(CONTENT_TYPE_ALERT, version, &[1, 0])
+}
+
+/// Record content type `alert`.
+const CONTENT_TYPE_ALERT: u8 = 21;
 
 /// The verdict from the first heartbeat record that came back (`None`: none
 /// came; `Some(None)`: one shorter than a header), or else from how the

@@ -1,10 +1,12 @@
 //! Active vulnerability probes: each sends the messages of one attack, and
 //! runs only when the enumeration shows its precondition holds.
 //!
-//! [`run_active`] runs them one after the other, never in parallel (mail
-//! servers count connections per client): Heartbleed, CCS injection, ROBOT,
-//! `TLS_FALLBACK_SCSV`, session resumption. A probe whose precondition does
-//! not hold opens no connection and says why. Every wait for a reply is
+//! [`run_active`] runs ROBOT, Heartbleed, CCS injection,
+//! `TLS_FALLBACK_SCSV` and session resumption in as many lanes as the scan
+//! has (two by default; the scheduler reserves that many of an address's
+//! connection slots, since mail servers count connections per client), each
+//! lane taking the next probe when it is free. A probe whose precondition
+//! does not hold opens no connection and says why. Every wait for a reply is
 //! bounded by [`ActiveContext::timeout`]; once the server says it is
 //! throttling, the probes that remain are not tested.
 
@@ -15,7 +17,8 @@ pub mod heartbleed;
 pub mod robot;
 mod session_resumption;
 
-use std::sync::Arc;
+use std::collections::VecDeque;
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use mailtls_core::{Feature, VulnerabilityCheck};
@@ -64,46 +67,131 @@ pub struct ActiveResults {
     pub anomalies: Vec<String>,
 }
 
+/// The active probes, in the order they are taken: the longest first, so
+/// that the lanes finish together.
+const PROBES: [Probe; 5] = [
+    Probe::Robot,
+    Probe::Heartbleed,
+    Probe::CcsInjection,
+    Probe::FallbackScsv,
+    Probe::SessionResumption,
+];
+
+/// One active probe.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Probe {
+    Heartbleed,
+    CcsInjection,
+    Robot,
+    FallbackScsv,
+    SessionResumption,
+}
+
+/// What one probe found: a vulnerability check, or a feature with the
+/// connections it took.
+enum Outcome {
+    Check(VulnerabilityCheck),
+    Feature(Probe, Feature, u64),
+}
+
 /// Runs the active probes whose preconditions hold. With two lanes or more,
-/// ROBOT (five to ten connections) runs beside the others; otherwise all run
-/// one after another.
+/// two run at once, each lane taking the next probe when it is free;
+/// otherwise they run one after another.
 pub async fn run_active(opener: &dyn HandshakeOpener, context: &ActiveContext) -> ActiveResults {
+    let queue = Mutex::new(VecDeque::from(PROBES));
+    let throttled: Mutex<Option<String>> = Mutex::new(None);
     let mut first = dialer(opener, context);
     let mut second = dialer(opener, context);
-    let others = async {
-        let dialer = &mut first;
-        let heartbleed = heartbleed::check(dialer, context).await;
-        let ccs_injection = match &context.ccs_injection {
-            Some(done) => done.clone(),
-            None => ccs_injection::check(dialer, context).await,
-        };
-        let fallback_scsv = fallback_scsv::check(dialer, context).await;
-        let session_resumption = session_resumption::check(dialer, context).await;
-        (heartbleed, ccs_injection, fallback_scsv, session_resumption)
-    };
-    let ((heartbleed, ccs_injection, fallback_scsv, session_resumption), robot) = if context.lanes >= 2 {
-        tokio::join!(others, robot::check(&mut second, context))
+    let mut outcomes = if context.lanes >= 2 {
+        let (mut one, two) = tokio::join!(
+            lane(&mut first, context, &queue, &throttled),
+            lane(&mut second, context, &queue, &throttled)
+        );
+        one.extend(two);
+        one
     } else {
-        let others = others.await;
-        (others, robot::check(&mut second, context).await)
+        lane(&mut first, context, &queue, &throttled).await
     };
     let mut results = ActiveResults::default();
-    for check in [heartbleed, ccs_injection, robot] {
-        results.connections = results.connections.saturating_add(check.connections);
-        results.vulnerabilities.push(check);
+    // Reported in a fixed order, whichever lane ran what.
+    for wanted in [Probe::Heartbleed, Probe::CcsInjection, Probe::Robot] {
+        let found = outcomes.iter().position(|outcome| match outcome {
+            Outcome::Check(check) => probe_of(check.vulnerability) == Some(wanted),
+            Outcome::Feature(..) => false,
+        });
+        if let Some(Outcome::Check(check)) = found.map(|index| outcomes.swap_remove(index)) {
+            results.connections = results.connections.saturating_add(check.connections);
+            results.vulnerabilities.push(check);
+        }
     }
-    let (fallback_scsv, connections) = fallback_scsv;
-    results.fallback_scsv = fallback_scsv;
-    results.connections = results.connections.saturating_add(connections);
-    let (session_resumption, connections) = session_resumption;
-    results.session_resumption = session_resumption;
-    results.connections = results.connections.saturating_add(connections);
-    if let Some(reason) = first.throttled().or_else(|| second.throttled()) {
+    for outcome in outcomes {
+        if let Outcome::Feature(probe, feature, connections) = outcome {
+            results.connections = results.connections.saturating_add(connections);
+            match probe {
+                Probe::FallbackScsv => results.fallback_scsv = feature,
+                _ => results.session_resumption = feature,
+            }
+        }
+    }
+    let reason = throttled.lock().ok().and_then(|reason| reason.clone());
+    if let Some(reason) = reason {
         results
             .anomalies
             .push(format!("the active probes stopped early: {reason}"));
     }
     results
+}
+
+/// Which probe checks `vulnerability`.
+fn probe_of(vulnerability: mailtls_core::Vulnerability) -> Option<Probe> {
+    match vulnerability {
+        mailtls_core::Vulnerability::Heartbleed => Some(Probe::Heartbleed),
+        mailtls_core::Vulnerability::CcsInjection => Some(Probe::CcsInjection),
+        mailtls_core::Vulnerability::Robot => Some(Probe::Robot),
+        _ => None,
+    }
+}
+
+/// Runs probes from `queue` on `dialer` until the queue is empty. A server
+/// that throttles one lane stops the other's connections too.
+async fn lane(
+    dialer: &mut Dialer<'_>,
+    context: &ActiveContext,
+    queue: &Mutex<VecDeque<Probe>>,
+    throttled: &Mutex<Option<String>>,
+) -> Vec<Outcome> {
+    let mut outcomes = Vec::new();
+    loop {
+        let next = queue.lock().ok().and_then(|mut queue| queue.pop_front());
+        let Some(probe) = next else {
+            return outcomes;
+        };
+        if let Some(reason) = throttled.lock().ok().and_then(|reason| reason.clone()) {
+            dialer.throttle(&reason);
+        }
+        outcomes.push(match probe {
+            Probe::Heartbleed => Outcome::Check(heartbleed::check(dialer, context).await),
+            Probe::CcsInjection => Outcome::Check(match &context.ccs_injection {
+                Some(done) => done.clone(),
+                None => ccs_injection::check(dialer, context).await,
+            }),
+            Probe::Robot => Outcome::Check(robot::check(dialer, context).await),
+            Probe::FallbackScsv => {
+                let (feature, connections) = fallback_scsv::check(dialer, context).await;
+                Outcome::Feature(probe, feature, connections)
+            }
+            Probe::SessionResumption => {
+                let (feature, connections) = session_resumption::check(dialer, context).await;
+                Outcome::Feature(probe, feature, connections)
+            }
+        });
+        if let Some(reason) = dialer.throttled()
+            && let Ok(mut shared) = throttled.lock()
+            && shared.is_none()
+        {
+            *shared = Some(reason.to_owned());
+        }
+    }
 }
 
 /// The dialer every probe of one run shares.
