@@ -80,7 +80,10 @@ impl Scanner<'_> {
     pub(crate) async fn groups(&mut self, results: &[(TlsVersion, VersionResult)]) -> GroupSupport {
         let mut support = GroupSupport::default();
         let tls13 = accepted(results, TlsVersion::Tls13);
-        if !tls13.is_empty() {
+        if let Some((groups, order)) = self.tls13_group_outcome.take() {
+            support.tls13 = groups.into_iter().map(named_groups::name).collect();
+            support.server_order = order;
+        } else if !tls13.is_empty() {
             match self.tls13_groups(&tls13).await {
                 Ok((groups, order)) => {
                     support.tls13 = groups.into_iter().map(named_groups::name).collect();
@@ -96,6 +99,35 @@ impl Scanner<'_> {
             }
         }
         support
+    }
+
+    /// What follows at once from one version's enumeration, in the same lane
+    /// (which holds what that version's hellos showed): the TLS 1.3 groups
+    /// after TLS 1.3, the signature algorithms after TLS 1.2. The other
+    /// lane goes on with the next version meanwhile.
+    pub(crate) async fn after_version(
+        &mut self,
+        version: TlsVersion,
+        result: &VersionResult,
+    ) -> Result<(), Stopped> {
+        if !result.support.is_yes() {
+            return Ok(());
+        }
+        let suites: Vec<u16> = result
+            .suites
+            .iter()
+            .filter_map(|found| u16::try_from(found.code).ok())
+            .collect();
+        match version {
+            TlsVersion::Tls13 => {
+                self.tls13_group_outcome = Some(self.tls13_groups(&suites).await?);
+            }
+            TlsVersion::Tls12 => {
+                self.signature_outcome = Some(self.signature_algorithms_of(&suites).await);
+            }
+            _ => {}
+        }
+        Ok(())
     }
 
     /// The TLS 1.3 groups, starting from those the suite enumeration's
@@ -193,8 +225,19 @@ impl Scanner<'_> {
         &mut self,
         results: &[(TlsVersion, VersionResult)],
     ) -> Vec<String> {
-        let suites = accepted(results, TlsVersion::Tls12)
-            .into_iter()
+        if let Some(done) = self.signature_outcome.take() {
+            return done;
+        }
+        self.signature_algorithms_of(&accepted(results, TlsVersion::Tls12))
+            .await
+    }
+
+    /// [`signature_algorithms`](Self::signature_algorithms) with the suites
+    /// TLS 1.2 accepted.
+    async fn signature_algorithms_of(&mut self, tls12: &[u16]) -> Vec<String> {
+        let suites = tls12
+            .iter()
+            .copied()
             .filter(|&code| is_signed_ephemeral(code))
             .collect::<Vec<_>>();
         let mut found = self.signature_schemes.clone();

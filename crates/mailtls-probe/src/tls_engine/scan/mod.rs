@@ -4,12 +4,15 @@
 //!
 //! Per version, every suite is offered; the one the server picks is removed
 //! and the rest offered again, until the server refuses: `supported + 1`
-//! connections, and the order found is the server's own when it enforces one
-//! (one more connection, offering the found list reversed, tells). TLS 1.3
-//! groups come from HelloRetryRequests to an empty `key_share`, TLS 1.2
-//! curves from ServerKeyExchange; feature extensions ride on the enumeration
-//! hellos. Vulnerabilities that follow from the results are derived
-//! ([`derived`]); the active probes run last.
+//! connections. Whether the server imposes its order mostly shows on the
+//! way (see the `suites` module); when it does not, one hello with the found list
+//! reversed tells. TLS 1.3 groups come from HelloRetryRequests to an empty
+//! `key_share`, TLS 1.2 curves and signature schemes from ServerKeyExchange;
+//! the suite hellos already name most of them, and feature extensions ride
+//! on them too. The endpoint's own handshake counts as the first hello of
+//! its version ([`scan_after`]). Vulnerabilities that follow from the
+//! results are derived ([`derived`]); CCS injection rides on an enumeration
+//! connection, and the other active probes run last.
 
 pub mod derived;
 pub mod dh;
@@ -50,9 +53,11 @@ pub struct ScanOptions {
     /// Whether to run the active vulnerability probes after the enumeration.
     pub active: bool,
     /// Connections the enumeration keeps open at once (at least 1). Versions
-    /// are enumerated side by side, and the groups beside the signature
-    /// algorithms; the scheduler reserves this many of an address's
-    /// connection slots for the scan.
+    /// are enumerated side by side, each lane taking the next when it is
+    /// free; the TLS 1.3 groups and the signature algorithms follow TLS 1.3
+    /// and TLS 1.2 in their lanes, and the active probes share the lanes the
+    /// same way. The scheduler reserves this many of an address's connection
+    /// slots for the scan.
     pub lanes: usize,
 }
 
@@ -144,13 +149,20 @@ pub async fn scan_after(
     for other in lanes {
         scanner.absorb(other);
     }
-    let (group_support, signature_algorithms) = match helper.as_mut() {
-        Some(helper) => {
-            scanner.absorb_learnt_by(helper);
+    // What every lane learnt (curves above all) is needed from here on;
+    // the groups and signature algorithms that followed TLS 1.3 and 1.2 in
+    // their lanes are done already when those versions were accepted.
+    if let Some(helper) = helper.as_mut() {
+        scanner.absorb_learnt_by(helper);
+    }
+    let done_signatures = scanner.signature_outcome.take();
+    let (group_support, signature_algorithms) = match (helper.as_mut(), done_signatures) {
+        (_, Some(signatures)) => (scanner.groups(&results).await, signatures),
+        (Some(helper), None) => {
             helper.signature_schemes = scanner.signature_schemes.clone();
             tokio::join!(scanner.groups(&results), helper.signature_algorithms(&results))
         }
-        None => {
+        (None, None) => {
             let groups = scanner.groups(&results).await;
             (groups, scanner.signature_algorithms(&results).await)
         }
@@ -245,12 +257,17 @@ async fn enumerate_lane(
         let Some(version) = next else {
             return results;
         };
-        match scanner.enumerate(version).await {
-            Ok(result) => results.push((version, result)),
-            Err(Stopped) => {
-                stop.store(true, Ordering::Relaxed);
-                return results;
+        let outcome = match scanner.enumerate(version).await {
+            Ok(result) => {
+                let after = scanner.after_version(version, &result).await;
+                results.push((version, result));
+                after
             }
+            Err(Stopped) => Err(Stopped),
+        };
+        if outcome.is_err() {
+            stop.store(true, Ordering::Relaxed);
+            return results;
         }
     }
 }

@@ -187,6 +187,12 @@ pub(crate) struct Scanner<'a> {
     ccs_wanted: &'a AtomicBool,
     /// The CCS injection check, once run here.
     pub ccs_injection: Option<VulnerabilityCheck>,
+    /// The TLS 1.3 groups and their order, once enumerated (by the lane
+    /// that enumerated TLS 1.3, right after it).
+    pub tls13_group_outcome: Option<(Vec<u16>, Option<bool>)>,
+    /// The TLS 1.2 signature algorithms, once enumerated (by the lane that
+    /// enumerated TLS 1.2, right after it).
+    pub signature_outcome: Option<Vec<String>>,
     /// Downgrade sentinels seen, with the version asked.
     pub sentinels: Vec<(ProtocolVersion, DowngradeSentinel)>,
     builder: HelloBuilder,
@@ -226,6 +232,8 @@ impl<'a> Scanner<'a> {
             earlier,
             ccs_wanted,
             ccs_injection: None,
+            tls13_group_outcome: None,
+            signature_outcome: None,
             sentinels: Vec::new(),
             builder: HelloBuilder::default(),
             server_name,
@@ -269,6 +277,12 @@ impl<'a> Scanner<'a> {
         self.tls13_groups_complete |= other.tls13_groups_complete;
         if self.ccs_injection.is_none() {
             self.ccs_injection = other.ccs_injection.take();
+        }
+        if self.tls13_group_outcome.is_none() {
+            self.tls13_group_outcome = other.tls13_group_outcome.take();
+        }
+        if self.signature_outcome.is_none() {
+            self.signature_outcome = other.signature_outcome.take();
         }
         for sentinel in other.sentinels.drain(..) {
             if !self.sentinels.contains(&sentinel) {
