@@ -111,13 +111,8 @@ async fn open_ready(
                 Err(OpenError::Refused { reply })
             }
         }
-        Err(Stop::NotTested(reason)) => {
-            if reason.contains("421") {
-                Err(OpenError::Throttled { reply: reason })
-            } else {
-                Err(OpenError::Refused { reply: reason })
-            }
-        }
+        Err(Stop::Throttled(reason)) => Err(OpenError::Throttled { reply: reason }),
+        Err(Stop::NotTested(reason)) => Err(OpenError::Refused { reply: reason }),
         Err(Stop::Error(message)) => Err(OpenError::Connect { message }),
     }
 }

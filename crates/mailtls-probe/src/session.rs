@@ -12,6 +12,9 @@ const MAX_TRANSCRIPT_LINES: usize = 200;
 pub(crate) enum Stop {
     /// The server kept the probe from going on (a refusal, a drop, a tarpit, nonsense).
     NotTested(String),
+    /// The server said it takes no more connections now (SMTP 421): a
+    /// refusal that also tells a scan to stop opening connections.
+    Throttled(String),
     /// mailtls failed (a socket error).
     Error(String),
 }
@@ -19,7 +22,7 @@ pub(crate) enum Stop {
 impl Stop {
     pub(crate) fn into_outcome(self) -> ProbeOutcome {
         match self {
-            Stop::NotTested(reason) => ProbeOutcome::NotTested { reason },
+            Stop::NotTested(reason) | Stop::Throttled(reason) => ProbeOutcome::NotTested { reason },
             Stop::Error(message) => ProbeOutcome::Error { message },
         }
     }

@@ -160,7 +160,12 @@ pub(crate) async fn read_reply(session: &mut Session<'_>) -> Result<Reply, Stop>
 /// Classifies a greeting that is not 220 (RFC 5321 §3.1, §4.3.2).
 fn refused_greeting(reply: &Reply) -> Stop {
     let why = match reply.code {
-        421 => "the server is not accepting connections now (421; throttling or overload)",
+        421 => {
+            return Stop::Throttled(format!(
+                "the server is not accepting connections now (421; throttling or overload): {}",
+                reply.summary()
+            ));
+        }
         450 | 451 => "the server deferred the session (greylisting or a temporary block)",
         554 => "the server refused the session (554; a block list or policy refusal)",
         _ => "the server did not greet with 220",
@@ -192,10 +197,14 @@ async fn hello(
     session.send(&format!("{hello} {ehlo_name}")).await?;
     let reply = read_reply(session).await?;
     if !reply.is_positive() {
-        return Err(Stop::NotTested(format!(
-            "the server refused {hello}{phase}: {}",
-            reply.summary()
-        )));
+        let why = format!("the server refused {hello}{phase}: {}", reply.summary());
+        // 421 may answer any command when the server closes the session
+        // (RFC 5321 §3.8).
+        return Err(if reply.code == 421 {
+            Stop::Throttled(why)
+        } else {
+            Stop::NotTested(why)
+        });
     }
     Ok(ehlo_capabilities(&reply))
 }

@@ -6,7 +6,8 @@ use std::time::Duration;
 
 use mailtls_core::transport::{CountingConnector, LineLimits, TcpConnector};
 use mailtls_core::{Direction, Domain, Endpoint, EndpointObservation, Host, MailProtocol, ProbeOutcome};
-use mailtls_probe::{ProbeConfig, probe_endpoint};
+use mailtls_probe::tls_engine::{HandshakeOpener, OpenError};
+use mailtls_probe::{EndpointOpener, ProbeConfig, probe_endpoint};
 use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
 use tokio::net::TcpListener;
 
@@ -134,6 +135,30 @@ async fn greeting_421_is_not_tested_with_the_reply() {
     let reason = reason(&observation);
     assert!(reason.contains("421"), "{reason}");
     assert!(reason.contains("too many connections"), "{reason}");
+}
+
+#[tokio::test]
+async fn only_a_421_reply_tells_the_scan_the_server_is_throttling() {
+    let config = ProbeConfig::default();
+    let connector = TcpConnector::default();
+    // A refusal that only mentions 421 (in a host name) is a refusal.
+    let address = scripted_server(vec![Step::Send(b"554 5.7.1 mx421.example.test: no service\r\n")]).await;
+    let endpoint = smtp_endpoint(address.port());
+    let opener = EndpointOpener::new(&connector, &config, &endpoint, address);
+    assert!(
+        matches!(opener.open().await, Err(OpenError::Refused { .. })),
+        "a 554 is not throttling"
+    );
+    let address = scripted_server(vec![Step::Send(b"421 4.7.0 mx.example.test too busy\r\n")]).await;
+    let opener = EndpointOpener::new(&connector, &config, &endpoint, address);
+    let Err(OpenError::Throttled { reply }) = opener.open().await else {
+        panic!("a 421 greeting is throttling");
+    };
+    assert_eq!(
+        reply,
+        "the server is not accepting connections now (421; throttling or overload): \
+         421 4.7.0 mx.example.test too busy"
+    );
 }
 
 #[tokio::test]
