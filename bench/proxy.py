@@ -14,7 +14,8 @@ kept in each direction, and a half-close (EOF) is passed on after the data
 before it.
 
 Once listening, the proxy prints "listening ADDR:PORT" on standard output.
-The counters (connections accepted, open, closed; bytes each way) are written
+The counters (connections accepted, open, closed; bytes each way; and a
+timeline of every connection: when it opened and closed, and its bytes) are written
 as JSON to --stats, atomically, whenever a connection opens or closes, and to
 standard error on SIGUSR1. SIGTERM or SIGINT stops the proxy after writing the
 stats a last time.
@@ -44,6 +45,9 @@ class Stats:
         self.bytes_to_client = 0
         self.first_accept = None
         self.last_close = None
+        # Per connection: [seconds from the first accept to this accept, to
+        # its close, bytes to the server, bytes to the client].
+        self.timeline = []
 
     def snapshot(self):
         return {
@@ -57,6 +61,7 @@ class Stats:
             "bytes_to_client": self.bytes_to_client,
             "first_accept": self.first_accept,
             "last_close": self.last_close,
+            "timeline": self.timeline,
         }
 
     def write(self):
@@ -124,6 +129,8 @@ async def serve(args):
         stats.open += 1
         if stats.first_accept is None:
             stats.first_accept = time.time()
+        entry = [round(time.time() - stats.first_accept, 3), None, 0, 0]
+        stats.timeline.append(entry)
         stats.write()
         server_writer = None
         try:
@@ -136,9 +143,11 @@ async def serve(args):
 
             def to_server(n):
                 stats.bytes_to_server += n
+                entry[2] += n
 
             def to_client(n):
                 stats.bytes_to_client += n
+                entry[3] += n
 
             up = asyncio.create_task(
                 pump(client_reader, server_writer, delay, accepted_at + 3 * delay, to_server))
@@ -167,6 +176,7 @@ async def serve(args):
             stats.open -= 1
             stats.closed += 1
             stats.last_close = time.time()
+            entry[1] = round(stats.last_close - stats.first_accept, 3)
             stats.write()
 
     def track(reader, writer):
