@@ -424,3 +424,65 @@ async fn an_unreachable_server_stops_each_lane_after_three_attempts() {
             .all(|protocol| matches!(protocol.support, Support::NotTested { .. }))
     );
 }
+
+#[tokio::test]
+async fn a_server_with_its_own_group_order_gets_only_unseen_groups() {
+    // TLS 1.3 only: three suites taken in the client's order, five groups
+    // taken in the server's own order (as OpenSSL 3.5 does).
+    const SUITES: [u16; 3] = [0x1301, 0x1302, 0x1303];
+    const PREFERENCE: [u16; 5] = [0x001D, 0x001E, 0x0017, 0x0019, 0x0018];
+    let offers: Arc<std::sync::Mutex<Vec<Vec<u16>>>> = Arc::default();
+    let seen = Arc::clone(&offers);
+    let script: Script = Arc::new(move |record| {
+        let refuse = record_of_alert();
+        let Some(hello) = parse_hello(&record).filter(|hello| hello.tls13) else {
+            return refuse;
+        };
+        seen.lock().unwrap().push(hello.groups.clone());
+        let suite = hello.suites.iter().find(|code| SUITES.contains(code));
+        let group = PREFERENCE.iter().find(|group| hello.groups.contains(group));
+        match (suite, group) {
+            (Some(&suite), Some(&group)) => server_hello(0x0304, suite, Some(group)),
+            _ => refuse,
+        }
+    });
+    let (result, opened, _) = scan_of(script, false).await;
+    assert_eq!(result.supported_versions(), vec![TlsVersion::Tls13]);
+    let tls13 = result.protocol(TlsVersion::Tls13).unwrap();
+    let names: Vec<&str> = tls13
+        .cipher_suites
+        .iter()
+        .map(|suite| suite.name.as_str())
+        .collect();
+    assert_eq!(
+        names,
+        [
+            "TLS_AES_128_GCM_SHA256",
+            "TLS_AES_256_GCM_SHA384",
+            "TLS_CHACHA20_POLY1305_SHA256"
+        ]
+    );
+    // The first suite offered again, last, drew the second: the client's order.
+    assert_eq!(tls13.server_order, Some(false));
+    assert_eq!(
+        result.groups.tls13,
+        ["x25519", "x448", "secp256r1", "secp521r1", "secp384r1"]
+    );
+    assert_eq!(result.groups.server_order, Some(true));
+    // The second hello asked again for x25519 although unseen groups came
+    // first; from the third on, the TLS 1.3 hellos leave x25519 out.
+    let offers = offers.lock().unwrap();
+    assert!(offers[1].contains(&0x001D));
+    assert!(offers[2..].iter().all(|groups| !groups.contains(&0x001D)));
+    // TLS 1.3: three suites + the refusal of the rest (which also left out
+    // x25519 and x448), one hello of the found suites with those groups (it
+    // named secp256r1, so the suites had run out), two more groups and the
+    // refusal of the rest; four refused versions and SSLv2.
+    assert_eq!(opened, 4 + 1 + 3 + 5);
+    assert_eq!(result.connections, opened);
+}
+
+/// A fatal `handshake_failure` alert record.
+fn record_of_alert() -> Vec<u8> {
+    record(21, &[2, 40])
+}
