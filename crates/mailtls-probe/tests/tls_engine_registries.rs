@@ -207,3 +207,26 @@ fn sha256_suites_are_not_offered_below_tls12() {
     assert!(!codes.contains(&0x003C) && !codes.contains(&0x009C));
     assert!(codes.contains(&0x002F));
 }
+
+proptest::proptest! {
+    #[test]
+    fn every_suite_and_group_name_reads_back_as_its_code(code in proptest::prelude::any::<u16>()) {
+        proptest::prop_assert_eq!(cipher_suites::code_of(&cipher_suites::name(code)), Some(code));
+        proptest::prop_assert_eq!(named_groups::code_of(&named_groups::name(code)), Some(code));
+    }
+
+    #[test]
+    fn reading_any_name_never_panics(name in ".{0,40}") {
+        let _ = cipher_suites::code_of(&name);
+        let _ = named_groups::code_of(&name);
+    }
+}
+
+#[test]
+fn names_that_are_not_in_the_registries_read_as_nothing() {
+    assert_eq!(cipher_suites::code_of("TLS_NO_SUCH_SUITE"), None);
+    assert_eq!(cipher_suites::code_of("0x"), None);
+    assert_eq!(named_groups::code_of("0x1G00"), None);
+    assert_eq!(cipher_suites::code_of("TLS_AES_128_GCM_SHA256"), Some(0x1301));
+    assert_eq!(named_groups::code_of("X25519MLKEM768"), Some(0x11EC));
+}
