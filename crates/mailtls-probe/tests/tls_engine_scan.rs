@@ -229,15 +229,20 @@ async fn derived_checks_of_a_modern_server_find_nothing() {
     }
 }
 
+/// TLS 1.3 alone, without the active probes.
+fn tls13_only() -> ScanOptions {
+    ScanOptions {
+        versions: vec![TlsVersion::Tls13],
+        active: false,
+        ..options()
+    }
+}
+
 #[tokio::test]
 async fn versions_not_asked_for_are_not_tested_and_cost_nothing() {
     let address = serve_rustls(rustls_config(true)).await;
     let opener = TcpOpener::new(address, None);
-    let options = ScanOptions {
-        versions: vec![TlsVersion::Tls13],
-        active: false,
-        ..options()
-    };
+    let options = tls13_only();
     let result = scan(&opener, &options).await;
     assert_eq!(result.supported_versions(), vec![TlsVersion::Tls13]);
     assert_eq!(result.protocols.len(), 6);
@@ -260,11 +265,7 @@ async fn versions_not_asked_for_are_not_tested_and_cost_nothing() {
 async fn the_endpoints_own_handshake_is_the_first_step_of_its_version() {
     let address = serve_rustls(rustls_config(true)).await;
     let opener = TcpOpener::new(address, None);
-    let options = ScanOptions {
-        versions: vec![TlsVersion::Tls13],
-        active: false,
-        ..options()
-    };
+    let options = tls13_only();
     let alone = scan(&opener, &options).await;
     // What a client offering the three TLS 1.3 suites in this order saw:
     // the server's own first choice, and its first group.
