@@ -610,10 +610,27 @@ impl<'a> Scanner<'a> {
     }
 
     /// One enumeration hello: `suites`, with every group (curve) and scheme,
-    /// those not seen yet first.
+    /// those not seen yet first; at TLS 1.3 with only the unseen groups once
+    /// the server showed its own group order (see `tls13_removal`).
     async fn offer_for(&mut self, wire: ProtocolVersion, suites: &[u16]) -> Result<Reply, Stopped> {
+        self.offer_with(wire, suites, true).await
+    }
+
+    /// [`offer_for`](Self::offer_for); with `leave_out_seen` false, every
+    /// TLS 1.3 group is offered whatever was seen, for a hello whose answer
+    /// must not depend on the groups.
+    async fn offer_with(
+        &mut self,
+        wire: ProtocolVersion,
+        suites: &[u16],
+        leave_out_seen: bool,
+    ) -> Result<Reply, Stopped> {
         let schemes = unseen_first(all_signature_schemes(), &self.signature_schemes);
-        let groups = if wire >= ProtocolVersion::TLS1_3 && self.tls13_removal && !self.tls13_groups_complete {
+        let groups = if wire >= ProtocolVersion::TLS1_3
+            && leave_out_seen
+            && self.tls13_removal
+            && !self.tls13_groups_complete
+        {
             let mut unseen = tls13_groups();
             unseen.retain(|group| !self.tls13_groups.contains(group));
             unseen
@@ -640,7 +657,7 @@ impl<'a> Scanner<'a> {
             .rev()
             .filter_map(|found| u16::try_from(found.code).ok())
             .collect();
-        let reply = self.offer_for(wire, &reversed).await?;
+        let reply = self.offer_with(wire, &reversed, false).await?;
         match judge(wire, &reply) {
             Verdict::Chosen { code, .. } => {
                 let first = found.first().map(|found| found.code);
