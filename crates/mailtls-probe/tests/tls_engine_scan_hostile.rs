@@ -18,7 +18,8 @@ use mailtls_core::transport::BoxStream;
 use mailtls_core::{ScanOutcome, Support, TlsScan, TlsVersion};
 use mailtls_probe::ScanOptions;
 use mailtls_probe::tls_engine::cipher_suites::{codes_for, lookup};
-use mailtls_probe::tls_engine::scan::scan;
+use mailtls_probe::tls_engine::earlier::{EarlierChoice, EarlierHandshake};
+use mailtls_probe::tls_engine::scan::{scan, scan_after};
 use mailtls_probe::tls_engine::{HandshakeOpener, OpenError, ProtocolVersion};
 use scan_support::TcpOpener;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
@@ -485,4 +486,48 @@ async fn a_server_with_its_own_group_order_gets_only_unseen_groups() {
 /// A fatal `handshake_failure` alert record.
 fn record_of_alert() -> Vec<u8> {
     record(21, &[2, 40])
+}
+
+#[tokio::test]
+async fn the_first_suite_is_offered_last_until_the_order_shows() {
+    // TLS 1.2 only, the client's order; of the earlier handshake's offer
+    // (0xC030 then 0xC02F) it took 0xC030.
+    const ACCEPTED: [u16; 4] = [0x002F, 0x0035, 0xC02F, 0xC030];
+    let script: Script = Arc::new(|record| match parse_hello(&record) {
+        Some(hello) if hello.version == 0x0303 && !hello.tls13 => {
+            match hello.suites.iter().find(|code| ACCEPTED.contains(code)) {
+                Some(&suite) => server_hello(0x0303, suite, None),
+                None => record_of_alert(),
+            }
+        }
+        _ => record_of_alert(),
+    });
+    let address = scripted(script, false).await;
+    let opener = TcpOpener::new(address, None);
+    let earlier = EarlierHandshake {
+        choice: Some(EarlierChoice {
+            version: TlsVersion::Tls12,
+            offered: vec![0xC030, 0xC02F],
+            chosen: 0xC030,
+            group: None,
+        }),
+        sessions: None,
+    };
+    let options = ScanOptions {
+        versions: vec![TlsVersion::Tls12],
+        ..options()
+    };
+    let result = scan_after(&opener, &options, &earlier).await;
+    let tls12 = result.protocol(TlsVersion::Tls12).unwrap();
+    let codes: Vec<u32> = tls12.cipher_suites.iter().map(|suite| suite.code).collect();
+    assert_eq!(codes, [0x002F, 0x0035, 0xC02F, 0xC030]);
+    // 0x002F and 0x0035 come first, with 0xC030 last; the third hello, again
+    // with 0xC030 last, draws 0xC02F, which the earlier handshake passed
+    // over for 0xC030: the swap that proves the client's order.
+    assert_eq!(tls12.server_order, Some(false));
+    // Three hellos that each drew a new suite, and the refusal of the rest:
+    // no hello for the order. Then one hello each for the curves and the
+    // signature schemes of the ECDHE suites, which name none (this server
+    // sends no ServerKeyExchange).
+    assert_eq!(opener.opened(), 4 + 2);
 }

@@ -2,14 +2,15 @@
 //! remove the one chosen, repeat until the server refuses.
 //!
 //! Whether the server imposes its order mostly shows in the enumeration
-//! itself. The first suite chosen is offered once more, last, in the second
-//! hello: a server that follows the client then picks another suite it
-//! accepts, which it had passed over while that suite came second (the
-//! client's order, proven by the swap); a server with its own order picks
-//! the same suite again, or picks past suites it accepts. Only when neither
-//! shows does one more hello, with the found list reversed, tell. A lane
-//! that has seen the server's own order at one version does not re-offer at
-//! the next, since that hello would teach nothing new.
+//! itself. The first suite chosen is offered again, last, in the hellos that
+//! follow: a server that follows the client picks another suite it accepts
+//! each time, and once it picks one that it had passed over while that one
+//! came second, the swap proves the client's order and the re-offer stops.
+//! A server with its own order picks the same suite again (one hello spent),
+//! or picks past suites it accepts. Only when neither shows does one more
+//! hello, with the found list reversed, tell. A lane that has seen the
+//! server's own order at one version does not re-offer at the next, since
+//! that hello would teach nothing new.
 //!
 //! Each hello also offers the curves (or TLS 1.3 groups) and signature
 //! schemes not seen yet first and the seen ones after: a server that follows
@@ -418,10 +419,11 @@ impl<'a> Scanner<'a> {
         };
         // Each hello that drew a choice: what was offered, and what was chosen.
         let mut steps: Vec<(Vec<u16>, u16)> = Vec::new();
-        // The first suite chosen, to be offered once more, last (see the
-        // module notes); not when this lane saw the server's own order.
+        // The first suite chosen, offered again, last, in the hellos that
+        // follow until they show the order (see the module notes); not when
+        // this lane saw the server's own order.
         let mut witness: Option<u16> = None;
-        let mut witness_offered = self.order_hint == Some(true);
+        let mut witness_done = self.order_hint == Some(true);
         if let Some(choice) = self.earlier.as_ref().filter(|choice| choice.version == version) {
             // The endpoint's own handshake was this version's first step.
             steps.push((choice.offered.clone(), choice.chosen));
@@ -443,15 +445,14 @@ impl<'a> Scanner<'a> {
             for bundle in &mut queue {
                 bundle.retain(|&code| code != choice.chosen);
             }
-            if !witness_offered {
-                witness_offered = true;
+            if !witness_done {
                 witness = Some(choice.chosen);
             }
         }
         while let Some(mut bundle) = queue.pop() {
             while !bundle.is_empty() {
                 let mut offered = bundle.clone();
-                offered.extend(witness.take());
+                offered.extend(witness);
                 let reduced_groups =
                     wire >= ProtocolVersion::TLS1_3 && self.tls13_removal && !self.tls13_groups_complete;
                 self.prober.keep = (ProtocolVersion::SSL3_0..=ProtocolVersion::TLS1_2).contains(&wire)
@@ -480,7 +481,10 @@ impl<'a> Scanner<'a> {
                         first_evidence.get_or_insert(evidence);
                         steps.push((offered, code));
                         if !bundle.contains(&code) {
-                            // The witness again: the server prefers it.
+                            // The witness again: the server prefers it (or
+                            // it accepts nothing else that is left).
+                            witness = None;
+                            witness_done = true;
                             continue;
                         }
                         bundle.retain(|&offered| offered != code);
@@ -489,15 +493,19 @@ impl<'a> Scanner<'a> {
                             name: cipher_suites::name(code),
                             key_exchange,
                         });
-                        if !witness_offered {
-                            witness_offered = true;
+                        if witness.is_none() && !witness_done {
                             witness = Some(code);
+                        } else if follows_client_order(&steps) {
+                            witness = None;
+                            witness_done = true;
                         }
                     }
                     Verdict::Refused { evidence, .. } if offered.len() > bundle.len() => {
                         // A suite accepted a moment ago was offered: the
                         // refusal says nothing of the others; ask again
                         // without it.
+                        witness = None;
+                        witness_done = true;
                         self.prober.anomaly(format!(
                             "{wire}: a hello re-offering an accepted suite was refused: {evidence}"
                         ));
