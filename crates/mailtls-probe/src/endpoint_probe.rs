@@ -9,8 +9,10 @@ use std::time::Duration;
 use mailtls_core::transport::{BoxStream, Connector, LineLimits};
 use mailtls_core::{
     Dialect, DialogueObservation, Direction, Endpoint, EndpointObservation, Host, ProbeOutcome, TlsMode,
+    TlsVersion,
 };
 use rustls::pki_types::ServerName;
+use tokio::io::AsyncReadExt;
 
 use crate::opener::EndpointOpener;
 use crate::session::{Session, Stop, Transcript};
@@ -135,6 +137,9 @@ pub async fn probe_endpoint(
     observation
 }
 
+/// The longest wait for the TLS 1.3 tickets of an HTTPS server.
+const TICKET_WAIT: Duration = Duration::from_millis(100);
+
 /// The name to validate the certificate for, and where the sessions go.
 struct Handshake {
     server_name: ServerName<'static>,
@@ -192,6 +197,7 @@ async fn run(
             stream
         }
     };
+    let keeps_sessions = handshake.sessions.is_some();
     let (stream, facts) = match tls::handshake(
         stream,
         handshake.server_name,
@@ -208,7 +214,16 @@ async fn run(
             return Ok(());
         }
     };
+    let tls13 = facts.version == TlsVersion::Tls13;
     observation.tls = Some(facts);
+    let mut stream = stream;
+    if dialect == Dialect::Http && keeps_sessions && tls13 {
+        // An HTTPS server says nothing before a request, but its TLS 1.3
+        // tickets follow the handshake at once: a short read takes them in,
+        // so that the scan's resumption check can resume this session.
+        let mut byte = [0u8; 1];
+        let _ = tokio::time::timeout(TICKET_WAIT, stream.read(&mut byte)).await;
+    }
     let implicit = endpoint.tls_mode() == TlsMode::Implicit;
     let mut session = Session::new(stream, config.limits, transcript, true);
     match dialect {
