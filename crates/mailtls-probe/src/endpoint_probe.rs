@@ -12,7 +12,6 @@ use mailtls_core::{
     TlsVersion,
 };
 use rustls::pki_types::ServerName;
-use tokio::io::AsyncReadExt;
 
 use crate::opener::EndpointOpener;
 use crate::session::{Session, Stop, Transcript};
@@ -221,8 +220,7 @@ async fn run(
         // An HTTPS server says nothing before a request, but its TLS 1.3
         // tickets follow the handshake at once: a short read takes them in,
         // so that the scan's resumption check can resume this session.
-        let mut byte = [0u8; 1];
-        let _ = tokio::time::timeout(TICKET_WAIT, stream.read(&mut byte)).await;
+        tls::take_in_tickets(&mut stream, TICKET_WAIT).await;
     }
     let implicit = endpoint.tls_mode() == TlsMode::Implicit;
     let mut session = Session::new(stream, config.limits, transcript, true);

@@ -11,12 +11,12 @@ use mailtls_core::{TlsHandshake, TlsVersion, TrustVerdict};
 use rustls::pki_types::pem::PemObject;
 use rustls::pki_types::{CertificateDer, ServerName, SignatureVerificationAlgorithm};
 use rustls::{ClientConfig, ProtocolVersion, RootCertStore};
-
-use crate::tls_engine::earlier::SessionRecorder;
+use tokio::io::{AsyncRead, AsyncReadExt};
 use tokio_rustls::TlsConnector;
 
 use crate::certificate::{analyse_chain, observe_certificate};
 use crate::danger::ObservingVerifier;
+use crate::tls_engine::earlier::SessionRecorder;
 
 /// The certificates a chain must lead to.
 #[derive(Debug, Clone)]
@@ -229,6 +229,22 @@ pub(crate) async fn handshake(
         dane: None,
     };
     Ok((Box::new(tls), facts))
+}
+
+/// Reads from a TLS stream for up to `wait` (at most four reads), dropping
+/// what arrives, so that rustls takes in the TLS 1.3 NewSessionTickets a
+/// server sends after the handshake (and any greeting before it is asked).
+pub(crate) async fn take_in_tickets<S: AsyncRead + Unpin>(stream: &mut S, wait: Duration) {
+    let mut buffer = [0u8; 1024];
+    let _ = tokio::time::timeout(wait, async {
+        for _ in 0..4 {
+            match stream.read(&mut buffer).await {
+                Ok(0) | Err(_) => break,
+                Ok(_) => {}
+            }
+        }
+    })
+    .await;
 }
 
 /// The IANA name of a cipher suite (rustls spells TLS 1.3 suites `TLS13_…`).

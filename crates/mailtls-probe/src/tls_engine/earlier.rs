@@ -16,6 +16,7 @@ use rustls::client::{
 use rustls::pki_types::ServerName;
 use rustls::{ClientConfig, NamedGroup};
 
+use crate::tls_engine::version::ProtocolVersion;
 use crate::tls_engine::{cipher_suites, named_groups};
 
 /// What the earlier handshake showed; empty when there was none.
@@ -51,12 +52,16 @@ impl EarlierHandshake {
     ) -> Self {
         let choice = handshake.and_then(|handshake| {
             let chosen = cipher_suites::code_of(&handshake.cipher_suite)?;
-            let tls13 = |code: &u16| (0x1300..=0x13FF).contains(code);
-            let offered: Vec<u16> = match handshake.version {
-                TlsVersion::Tls13 => offered.iter().copied().filter(tls13).collect(),
-                TlsVersion::Tls12 => offered.iter().copied().filter(|code| !tls13(code)).collect(),
+            let wire = match handshake.version {
+                TlsVersion::Tls13 => ProtocolVersion::TLS1_3,
+                TlsVersion::Tls12 => ProtocolVersion::TLS1_2,
                 _ => return None,
             };
+            let offered: Vec<u16> = offered
+                .iter()
+                .copied()
+                .filter(|&code| cipher_suites::lookup(code).is_some_and(|suite| suite.applies_to(wire)))
+                .collect();
             offered.contains(&chosen).then(|| EarlierChoice {
                 version: handshake.version,
                 offered,

@@ -44,7 +44,8 @@ pub const BUFFER_LIMIT: usize = 2 + MAX_SSLV2_BODY;
 pub const EVIDENCE_BYTES: usize = 32;
 
 const CHANGE_CIPHER_SPEC: u8 = 20;
-const ALERT: u8 = 21;
+/// Record content type `alert` (RFC 5246 §6.2.1).
+pub(crate) const ALERT: u8 = 21;
 const HANDSHAKE: u8 = 22;
 const HEARTBEAT: u8 = 24;
 

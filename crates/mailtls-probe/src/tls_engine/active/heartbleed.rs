@@ -149,11 +149,8 @@ async fn run(dialer: &mut Dialer<'_>, context: &ActiveContext, connections: &mut
 
 /// A warning `close_notify(0)` alert record.
 fn close_notify(version: ProtocolVersion) -> Vec<u8> {
-    record(CONTENT_TYPE_ALERT, version, &[1, 0])
+    record(crate::tls_engine::record::ALERT, version, &[1, 0])
 }
-
-/// Record content type `alert`.
-const CONTENT_TYPE_ALERT: u8 = 21;
 
 /// The verdict from the first heartbeat record that came back (`None`: none
 /// came; `Some(None)`: one shorter than a header), or else from how the

@@ -25,7 +25,7 @@ use mailtls_core::{Feature, Support};
 use rustls::client::Resumption;
 use rustls::pki_types::ServerName;
 use rustls::{ClientConfig, HandshakeKind, ProtocolVersion as RustlsVersion};
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::io::AsyncWriteExt;
 use tokio_rustls::TlsConnector;
 
 use crate::danger::ObservingVerifier;
@@ -100,18 +100,8 @@ async fn handshake(
         kind: connection.handshake_kind(),
     };
     if wait_for_ticket && shown.version == Some(RustlsVersion::TLSv1_3) {
-        // Reading processes the NewSessionTicket messages; any application
-        // data (an SMTPS greeting) is read and dropped.
-        let mut buffer = [0u8; 1024];
-        let _ = tokio::time::timeout(TICKET_WAIT.min(timeout), async {
-            for _ in 0..4 {
-                match tls.read(&mut buffer).await {
-                    Ok(0) | Err(_) => break,
-                    Ok(_) => {}
-                }
-            }
-        })
-        .await;
+        // Any application data (an SMTPS greeting) is read and dropped.
+        crate::tls::take_in_tickets(&mut tls, TICKET_WAIT.min(timeout)).await;
     }
     let _ = tokio::time::timeout(timeout, tls.shutdown()).await;
     Ok(shown)

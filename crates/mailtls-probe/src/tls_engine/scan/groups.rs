@@ -16,10 +16,12 @@ use mailtls_core::{GroupSupport, TlsVersion};
 
 use crate::tls_engine::cipher_suites::{self, Authentication, KeyExchange};
 use crate::tls_engine::named_groups;
-use crate::tls_engine::scan::hello::{all_signature_schemes, tls12_curves, tls13_groups};
+use crate::tls_engine::scan::hello::{all_signature_schemes, tls12_curves};
 use crate::tls_engine::scan::prober::Stopped;
 use crate::tls_engine::scan::reply::Reply;
-use crate::tls_engine::scan::suites::{Scanner, VersionResult, follows_client_order, imposes_own_order};
+use crate::tls_engine::scan::suites::{
+    Scanner, VersionResult, codes, follows_client_order, imposes_own_order,
+};
 use crate::tls_engine::scan::wire_version;
 use crate::tls_engine::server_messages::KeyExchangeParams;
 use crate::tls_engine::signature_schemes;
@@ -33,12 +35,7 @@ fn accepted(results: &[(TlsVersion, VersionResult)], version: TlsVersion) -> Vec
     results
         .iter()
         .filter(|(known, result)| *known == version && result.support.is_yes())
-        .flat_map(|(_, result)| {
-            result
-                .suites
-                .iter()
-                .filter_map(|found| u16::try_from(found.code).ok())
-        })
+        .flat_map(|(_, result)| codes(&result.suites))
         .collect()
 }
 
@@ -113,11 +110,7 @@ impl Scanner<'_> {
         if !result.support.is_yes() {
             return Ok(());
         }
-        let suites: Vec<u16> = result
-            .suites
-            .iter()
-            .filter_map(|found| u16::try_from(found.code).ok())
-            .collect();
+        let suites = codes(&result.suites);
         match version {
             TlsVersion::Tls13 => {
                 self.tls13_group_outcome = Some(self.tls13_groups(&suites).await?);
@@ -137,8 +130,7 @@ impl Scanner<'_> {
     async fn tls13_groups(&mut self, suites: &[u16]) -> Result<(Vec<u16>, Option<bool>), Stopped> {
         let schemes = all_signature_schemes();
         let mut found = self.tls13_groups.clone();
-        let mut remaining = tls13_groups();
-        remaining.retain(|group| !found.contains(group));
+        let mut remaining = self.unseen_tls13_groups();
         if self.tls13_groups_complete {
             // The suite enumeration's last hello already had the rest refused.
             remaining.clear();

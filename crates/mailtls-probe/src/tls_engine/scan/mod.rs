@@ -319,14 +319,7 @@ fn active_context(
     let mut accepted: Vec<(ProtocolVersion, Vec<u16>)> = results
         .iter()
         .filter(|(version, result)| *version != TlsVersion::Ssl2 && result.support.is_yes())
-        .map(|(version, result)| {
-            let codes = result
-                .suites
-                .iter()
-                .filter_map(|found| u16::try_from(found.code).ok())
-                .collect();
-            (wire_version(*version), codes)
-        })
+        .map(|(version, result)| (wire_version(*version), suites::codes(&result.suites)))
         .collect();
     accepted.sort_by_key(|(version, _)| *version);
     ActiveContext {

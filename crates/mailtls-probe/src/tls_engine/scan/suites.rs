@@ -134,7 +134,7 @@ pub(crate) fn unseen_first(all: Vec<u16>, seen: &[u16]) -> Vec<u16> {
 }
 
 /// The code points of `found`, where they fit in 16 bits.
-fn codes(found: &[Found]) -> Vec<u16> {
+pub(crate) fn codes(found: &[Found]) -> Vec<u16> {
     found
         .iter()
         .filter_map(|found| u16::try_from(found.code).ok())
@@ -586,8 +586,7 @@ impl<'a> Scanner<'a> {
     /// too, every group has been seen.
     async fn tls13_groups_left_over(&mut self, found: &[Found]) -> Result<bool, Stopped> {
         let accepted = codes(found);
-        let mut unseen = tls13_groups();
-        unseen.retain(|group| !self.tls13_groups.contains(group));
+        let unseen = self.unseen_tls13_groups();
         if accepted.is_empty() || unseen.is_empty() {
             self.tls13_groups_complete = true;
             return Ok(false);
@@ -602,6 +601,13 @@ impl<'a> Scanner<'a> {
             self.tls13_groups_complete = true;
         }
         Ok(named)
+    }
+
+    /// The TLS 1.3 groups no HelloRetryRequest has asked for yet.
+    pub(crate) fn unseen_tls13_groups(&self) -> Vec<u16> {
+        let mut unseen = tls13_groups();
+        unseen.retain(|group| !self.tls13_groups.contains(group));
+        unseen
     }
 
     /// Runs the CCS injection check on the connection the last hello kept,
@@ -639,9 +645,7 @@ impl<'a> Scanner<'a> {
             && self.tls13_removal
             && !self.tls13_groups_complete
         {
-            let mut unseen = tls13_groups();
-            unseen.retain(|group| !self.tls13_groups.contains(group));
-            unseen
+            self.unseen_tls13_groups()
         } else if wire >= ProtocolVersion::TLS1_3 {
             unseen_first(tls13_groups(), &self.tls13_groups)
         } else {
@@ -660,11 +664,8 @@ impl<'a> Scanner<'a> {
         if found.len() < 2 {
             return Ok(None);
         }
-        let reversed: Vec<u16> = found
-            .iter()
-            .rev()
-            .filter_map(|found| u16::try_from(found.code).ok())
-            .collect();
+        let mut reversed = codes(found);
+        reversed.reverse();
         let reply = self.offer_with(wire, &reversed, false).await?;
         match judge(wire, &reply) {
             Verdict::Chosen { code, .. } => {
